@@ -1,0 +1,273 @@
+"""The `claimtrack` command line.
+
+Only `ingest` and `demo` run a Prefect flow; the other commands never import Prefect, so they
+answer in well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+
+from schemas.records import ClaimListing, FlagListing, IngestReport
+from schemas.settings import Settings, get_settings
+from tasks import embedded_server, store
+from tasks.database import open_database, resolve_database_url
+from tasks.errors import ClaimtrackError, InputError
+from tasks.fetch import check_target
+
+EXIT_FAILURES = 1
+EXIT_ERROR = 2
+
+
+def _prefect_defaults() -> None:
+    """Quiet, offline-friendly Prefect defaults; the user's environment wins."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def parse_date_option(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-03-31") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimtrack",
+        description="Extract checkable claims from news articles, remember them in PostgreSQL, "
+        "and flag repeats and contradictions for review.",
+        epilog="With no DATABASE_URL, claimtrack runs its own PostgreSQL in CLAIMTRACK_HOME. "
+        "See `claimtrack settings` for every setting.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", help="ingest articles from files or URLs",
+        description="Fetch each article, extract its claims, store them and flag repeats and "
+        "contradictions against everything stored before. Re-ingesting adds nothing.",
+    )
+    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL",
+                        help="HTML or plain-text file, or an http(s) URL")
+    ingest.add_argument("--source", metavar="NAME", help="name of the outlet or feed")
+    ingest.add_argument("--published", metavar="YYYY-MM-DD", type=parse_date_option,
+                        help="publication date, overriding what the page says")
+
+    for name, what in (("claims", "stored claims"), ("flags", "repeat and contradiction flags")):
+        listing = commands.add_parser(name, help=f"list {what}", description=f"List {what}.")
+        listing.add_argument("--format", choices=("table", "jsonl"), default="table",
+                             help="table for people, jsonl (one JSON object a line) for programs")
+        listing.add_argument("--limit", type=int, metavar="N", help="show at most N rows")
+        if name == "flags":
+            listing.add_argument("--related", action="store_true",
+                                 help="also list 'related' matches (shown to reviewers, not flags)")
+
+    commands.add_parser(
+        "demo", help="ingest the bundled sample articles and show what was found",
+        description="Ingest the sample news stories that ship with claimtrack, in date order, "
+        "and print the claims and the repeat and contradiction flags found across them.",
+    )
+    db = commands.add_parser("db", help="manage the embedded PostgreSQL server",
+                             description="Manage the embedded PostgreSQL server.")
+    db.add_argument("action", choices=("status", "start", "stop", "url"),
+                    help="status: say whether it runs; start/stop it; url: print its URL")
+    commands.add_parser("settings", help="show every setting, its value and what it does")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+        handler = _HANDLERS[args.command]
+        return handler(args, settings)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "settings"
+        _error(f"invalid setting {field}: {first['msg']}")
+    except ClaimtrackError as exc:
+        _error(str(exc))
+    except KeyboardInterrupt:
+        _error("interrupted; what was stored stays stored, and a rerun picks up the rest")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    print(f"claimtrack: error: {message}", file=sys.stderr)
+
+
+def run_ingest(
+    targets: Sequence[str], settings: Settings, *, source: str | None = None,
+    published: datetime | None = None,
+) -> IngestReport:
+    """Check the targets and the database first, then run the ingest flow."""
+    for target in targets:
+        check_target(target)
+    resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
+    _prefect_defaults()
+    print("starting the ingest flow (Prefect local mode)...", file=sys.stderr, flush=True)
+    from flows.ingest import ingest_flow
+
+    return ingest_flow(list(targets), source=source, published=published, show_progress=True)
+
+
+def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    report = run_ingest(args.targets, settings, source=args.source, published=args.published)
+    _print_report(report, time.monotonic() - started)
+    return EXIT_FAILURES if report.failed else 0
+
+
+def _print_report(report: IngestReport, seconds: float) -> None:
+    counts: dict[str, int] = {}
+    for outcome in report.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
+          f"{report.flags_added} new flags in {seconds:.1f} s", file=sys.stderr)
+
+
+def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
+    with open_database(settings) as conn:
+        claims = store.list_claims(conn, args.limit)
+    if args.format == "jsonl":
+        for claim in claims:
+            print(json.dumps(claim_record(claim), ensure_ascii=False))
+    else:
+        _print_table(
+            ("id", "speaker", "score", "quantities", "text"),
+            [(c.id, c.speaker or "", f"{c.checkworthiness:.2f}",
+              ", ".join(q.surface for q in c.quantities), c.text) for c in claims],
+        )
+    return 0
+
+
+def claim_record(claim: ClaimListing) -> dict[str, Any]:
+    record = asdict(claim)
+    record["published_at"] = claim.published_at.isoformat() if claim.published_at else None
+    record["quantities"] = [q.to_json() for q in claim.quantities]
+    record["reasons"] = list(claim.reasons)
+    return record
+
+
+def flag_record(flag: FlagListing) -> dict[str, Any]:
+    record = asdict(flag)
+    record["created_at"] = flag.created_at.isoformat()
+    record["matched_parts"] = list(flag.matched_parts)
+    record["differing_parts"] = list(flag.differing_parts)
+    return record
+
+
+def _cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
+    kinds = (*store.FLAG_KINDS, "related") if args.related else store.FLAG_KINDS
+    with open_database(settings) as conn:
+        flags = store.list_flags(conn, kinds, args.limit)
+    if args.format == "jsonl":
+        for flag in flags:
+            print(json.dumps(flag_record(flag), ensure_ascii=False))
+    else:
+        _print_flags(flags)
+    return 0
+
+
+def _print_flags(flags: Sequence[FlagListing]) -> None:
+    _print_table(
+        ("id", "kind", "score", "claim", "matched claim", "reason"),
+        [(f.id, f.kind, f"{f.score:.2f}", f"#{f.claim_id} {f.claim_text}",
+          f"#{f.matched_claim_id} {f.matched_claim_text}", f.reason) for f in flags],
+        widths={"claim": 48, "matched claim": 48, "reason": 60},
+    )
+
+
+def _print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], widths: dict[str, int] | None = None
+) -> None:
+    limits = {"text": 90, **(widths or {})}
+    cells = [[_cut(str(v), limits.get(h, 30)) for h, v in zip(headers, row, strict=True)]
+             for row in rows]
+    sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(c.ljust(s) for c, s in zip(row, sizes, strict=True)).rstrip())
+    print(f"({len(rows)} rows)")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def sample_articles() -> list[str]:
+    """Paths of the bundled sample articles, in publication order (their names sort by date)."""
+    folder = resources.files("flows") / "samples"
+    return sorted(str(entry) for entry in folder.iterdir() if entry.name.endswith(".html"))
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    report = run_ingest(sample_articles(), settings, source=None)
+    _print_report(report, time.monotonic() - started)
+    with open_database(settings) as conn:
+        totals = store.counts(conn)
+        flags = store.list_flags(conn)
+    print(f"\nThe store holds {totals['articles']} articles and {totals['claims']} claims: "
+          f"{totals['repeats']} repeats, {totals['contradictions']} contradictions flagged, "
+          f"{totals['related']} related pairs.\n")
+    _print_flags(flags)
+    print("\nNext: `claimtrack claims`, `claimtrack flags --format jsonl`, "
+          "`claimtrack ingest YOUR_ARTICLE.html`.")
+    return EXIT_FAILURES if report.failed else 0
+
+
+def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url:
+        if args.action in ("start", "stop"):
+            raise InputError("DATABASE_URL is set: claimtrack does not manage that server")
+        print(settings.database_url if args.action == "url" else
+              "using DATABASE_URL (an external server); nothing embedded is managed")
+        return 0
+    data_dir = settings.postgres_dir
+    if args.action == "stop":
+        stopped = embedded_server.stop(data_dir)
+        print(f"stopped PostgreSQL in {data_dir}" if stopped else f"not running ({data_dir})")
+    elif args.action in ("start", "url"):
+        url = resolve_database_url(settings)
+        print(url if args.action == "url" else f"running: {url}")
+    else:
+        state = embedded_server.read_state(data_dir)
+        if state.running:
+            print(f"running (pid {state.pid}) in {data_dir}: {state.uri(settings.database_name)}")
+        else:
+            what = "stopped" if state.initialised else "not initialised"
+            print(f"{what} ({data_dir}); it starts by itself when needed")
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    for name, field in Settings.model_fields.items():
+        env = "DATABASE_URL" if name == "database_url" else f"CLAIMTRACK_{name.upper()}"
+        print(f"{env}={getattr(settings, name)}\n    {field.description}")
+    return 0
+
+
+_HANDLERS = {
+    "ingest": _cmd_ingest, "claims": _cmd_claims, "flags": _cmd_flags, "demo": _cmd_demo,
+    "db": _cmd_db, "settings": _cmd_settings,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data shapes shared by the pipeline: records, settings, and the SQL schema with its migrations."""

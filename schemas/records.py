@@ -1,0 +1,226 @@
+"""Records that cross module boundaries. Rows become these at the store's edge."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Polarity = Literal["positive", "negative"]
+MatchKind = Literal["repeat", "contradiction", "related"]
+QuantityKind = Literal[
+    "length", "area", "mass", "volume", "speed", "temperature", "duration",
+    "money", "percent", "count", "number", "year", "date",
+]
+
+
+@dataclass(frozen=True)
+class FetchedDocument:
+    """Bytes of one article as fetched, before parsing."""
+
+    target: str  # what the user asked for: a path or URL
+    url: str  # where it came from after redirects (file:// for local files)
+    body: bytes
+    content_type: str  # "text/html" or "text/plain"
+    charset: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """The article's story text and metadata, with boilerplate removed."""
+
+    url: str
+    canonical_url: str | None
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    site_name: str | None
+    language: str | None
+    paragraphs: tuple[str, ...]
+
+    @property
+    def identity_url(self) -> str:
+        return self.canonical_url or self.url
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number found in a claim, normalised so that equal amounts compare equal.
+
+    `value` is in `unit`, the base unit of its kind (metres, square metres, kilograms, seconds,
+    a currency code, "%", or the counted noun); `surface` is the text it came from.
+    """
+
+    kind: QuantityKind
+    value: float
+    unit: str
+    surface: str
+    converted: bool = False  # True when the surface unit differs from `unit`
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Quantity:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """A check-worthy sentence pulled from an article, before it is stored."""
+
+    paragraph_index: int
+    sentence_index: int
+    text: str
+    speaker: str | None
+    quantities: tuple[Quantity, ...]
+    polarity: Polarity
+    checkworthiness: float
+    reasons: tuple[str, ...]
+    frame: str  # the claim's content words with numbers, negation and attribution taken out
+    claim_type: str = "other"
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim as the store keeps it."""
+
+    id: int
+    article_id: int
+    revision_id: int
+    text: str
+    speaker: str | None
+    quantities: tuple[Quantity, ...]
+    polarity: Polarity
+    frame: str
+    created_at: datetime
+    published_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredClaim:
+        return cls(
+            id=row["id"],
+            article_id=row["article_id"],
+            revision_id=row["revision_id"],
+            text=row["text"],
+            speaker=row["speaker"],
+            quantities=tuple(Quantity.from_json(q) for q in row["quantities"]),
+            polarity=row["polarity"],
+            frame=row["frame"],
+            created_at=row["created_at"],
+            published_at=row.get("published_at"),
+        )
+
+
+@dataclass(frozen=True)
+class MatchDecision:
+    """What the matcher concluded about a new claim and an earlier one, and why."""
+
+    kind: MatchKind
+    score: float
+    reason: str
+    matched_parts: tuple[str, ...] = ()
+    differing_parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimListing:
+    """One claim with its article, for `claimtrack claims`."""
+
+    id: int
+    article_id: int
+    article_url: str
+    source: str | None
+    published_at: datetime | None
+    text: str
+    speaker: str | None
+    quantities: tuple[Quantity, ...]
+    polarity: Polarity
+    checkworthiness: float
+    claim_type: str
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ClaimListing:
+        return cls(
+            id=row["id"],
+            article_id=row["article_id"],
+            article_url=row["article_url"],
+            source=row["source"],
+            published_at=row["published_at"],
+            text=row["text"],
+            speaker=row["speaker"],
+            quantities=tuple(Quantity.from_json(q) for q in row["quantities"]),
+            polarity=row["polarity"],
+            checkworthiness=row["checkworthiness"],
+            claim_type=row["claim_type"],
+            reasons=tuple(row["reasons"]),
+        )
+
+
+@dataclass(frozen=True)
+class FlagListing:
+    """One repeat or contradiction flag, for `claimtrack flags`."""
+
+    id: int
+    kind: MatchKind
+    claim_id: int
+    claim_text: str
+    matched_claim_id: int
+    matched_claim_text: str
+    score: float
+    reason: str
+    status: str
+    matched_parts: tuple[str, ...]
+    differing_parts: tuple[str, ...]
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> FlagListing:
+        details = row["details"] or {}
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            claim_id=row["claim_id"],
+            claim_text=row["claim_text"],
+            matched_claim_id=row["matched_claim_id"],
+            matched_claim_text=row["matched_claim_text"],
+            score=row["score"],
+            reason=row["reason"],
+            status=row["status"],
+            matched_parts=tuple(details.get("matched_parts", ())),
+            differing_parts=tuple(details.get("differing_parts", ())),
+            created_at=row["created_at"],
+        )
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """What happened to one path or URL in an ingest run."""
+
+    target: str
+    status: Literal["ingested", "unchanged", "failed"]
+    reason: str = ""
+    article_id: int | None = None
+    claims_added: int = 0
+    flags_added: int = 0
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """The outcome of one ingest run, target by target."""
+
+    run_id: int
+    outcomes: tuple[TargetOutcome, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> tuple[TargetOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "failed")
+
+    @property
+    def claims_added(self) -> int:
+        return sum(o.claims_added for o in self.outcomes)
+
+    @property
+    def flags_added(self) -> int:
+        return sum(o.flags_added for o in self.outcomes)

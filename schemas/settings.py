@@ -1,0 +1,108 @@
+"""The one validated settings object, read from the environment.
+
+Every setting has a name, a default and help text (its `description`); `claimtrack settings`
+prints them, and a test fails if the README does not document one.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SYSTEM_HOME = Path("/var/lib/claimtrack")
+
+
+def default_home() -> Path:
+    """Where claimtrack keeps its data when CLAIMTRACK_HOME is not set.
+
+    As root, the embedded PostgreSQL runs as a separate system user and must be able to traverse
+    every parent folder of its data folder, so we stay out of root's private home folder.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return SYSTEM_HOME
+    return Path(platformdirs.user_data_dir("claimtrack", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """claimtrack's configuration. Environment variables are named CLAIMTRACK_<FIELD>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMTRACK_", extra="forbid", frozen=True, populate_by_name=True
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "CLAIMTRACK_DATABASE_URL"),
+        description=(
+            "PostgreSQL connection URL (env DATABASE_URL). When unset, claimtrack starts its own "
+            "embedded PostgreSQL in CLAIMTRACK_HOME/postgres."
+        ),
+    )
+    home: Path = Field(
+        default_factory=default_home,
+        description=(
+            "Data folder for the embedded PostgreSQL. Default: the user's data directory "
+            "(~/.local/share/claimtrack), or /var/lib/claimtrack when running as root."
+        ),
+    )
+    database_name: str = Field(
+        default="claimtrack",
+        pattern=r"^[a-z_][a-z0-9_]*$",
+        description="Database created and used inside the embedded server.",
+    )
+    checkworthiness_threshold: float = Field(
+        default=0.4, ge=0.0, le=1.0,
+        description="Sentences scoring at least this check-worthiness are kept as claims.",
+    )
+    match_suggest_threshold: float = Field(
+        default=0.72, ge=0.0, le=1.0,
+        description="Minimum frame similarity (0-1) for two claims to count as the same claim.",
+    )
+    match_related_threshold: float = Field(
+        default=0.55, ge=0.0, le=1.0,
+        description="Minimum similarity for a pair to be stored as 'related' (shown, not flagged).",
+    )
+    candidate_similarity: float = Field(
+        default=0.2, gt=0.0, le=1.0,
+        description="pg_trgm similarity a stored claim's frame needs to be a match candidate.",
+    )
+    match_candidates: int = Field(
+        default=50, ge=1, le=1000,
+        description="How many candidates PostgreSQL returns per new claim for re-ranking.",
+    )
+    min_claim_words: int = Field(
+        default=3, ge=1,
+        description="Claims with fewer content words than this are stored but never matched.",
+    )
+    quantity_tolerance: float = Field(
+        default=0.03, ge=0.0, lt=1.0,
+        description=(
+            "Relative tolerance when comparing quantities written in different units "
+            "(20 km vs 12.4 miles); quantities in the same unit must be equal."
+        ),
+    )
+    fetch_timeout_s: float = Field(
+        default=20.0, gt=0, description="Timeout in seconds for each HTTP request."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest response body accepted, in bytes."
+    )
+    user_agent: str = Field(
+        default="claimtrack/0.1 (+https://github.com/claimtrack/claimtrack)",
+        description="User-Agent header sent with every request.",
+    )
+
+    @property
+    def postgres_dir(self) -> Path:
+        return self.home / "postgres"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings for this process, read once from the environment."""
+    return Settings()

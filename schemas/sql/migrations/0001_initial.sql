@@ -1,0 +1,117 @@
+-- 0001: articles with revisions, claims, matches (flags) with review state, ingest runs and fetch log.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE ingest_runs (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    status text NOT NULL DEFAULT 'running'
+        CONSTRAINT ingest_runs_status_check CHECK (status IN ('running', 'finished', 'failed')),
+    source text,
+    targets_total integer NOT NULL DEFAULT 0,
+    targets_failed integer NOT NULL DEFAULT 0,
+    claims_added integer NOT NULL DEFAULT 0,
+    flags_added integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE articles (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    url text NOT NULL CONSTRAINT articles_url_key UNIQUE,
+    fetched_url text NOT NULL,
+    title text,
+    author text,
+    published_at timestamptz,
+    source text,
+    site_name text,
+    language text,
+    current_revision_id bigint,
+    first_seen_at timestamptz NOT NULL DEFAULT now(),
+    last_seen_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE article_revisions (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    content_sha256 text NOT NULL,
+    body text NOT NULL,
+    paragraph_count integer NOT NULL,
+    run_id bigint REFERENCES ingest_runs (id) ON DELETE SET NULL,
+    fetched_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT article_revisions_article_content_key UNIQUE (article_id, content_sha256)
+);
+
+ALTER TABLE articles ADD CONSTRAINT articles_current_revision_fkey
+    FOREIGN KEY (current_revision_id) REFERENCES article_revisions (id) ON DELETE SET NULL;
+
+CREATE TABLE claims (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    revision_id bigint NOT NULL REFERENCES article_revisions (id) ON DELETE CASCADE,
+    paragraph_index integer NOT NULL,
+    sentence_index integer NOT NULL,
+    text text NOT NULL,
+    text_sha256 text NOT NULL,
+    speaker text,
+    quantities jsonb NOT NULL DEFAULT '[]'::jsonb,
+    polarity text NOT NULL
+        CONSTRAINT claims_polarity_check CHECK (polarity IN ('positive', 'negative')),
+    checkworthiness real NOT NULL
+        CONSTRAINT claims_checkworthiness_check CHECK (checkworthiness BETWEEN 0 AND 1),
+    reasons text[] NOT NULL DEFAULT '{}',
+    claim_type text NOT NULL DEFAULT 'other',
+    frame text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT claims_article_text_key UNIQUE (article_id, text_sha256)
+);
+
+CREATE INDEX claims_frame_trgm_idx ON claims USING gin (frame gin_trgm_ops);
+CREATE INDEX claims_revision_idx ON claims (revision_id);
+
+CREATE TABLE matches (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    matched_claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    kind text NOT NULL
+        CONSTRAINT matches_kind_check CHECK (kind IN ('repeat', 'contradiction', 'related')),
+    score real NOT NULL CONSTRAINT matches_score_check CHECK (score BETWEEN 0 AND 1),
+    reason text NOT NULL,
+    details jsonb NOT NULL DEFAULT '{}'::jsonb,
+    method text NOT NULL,
+    status text NOT NULL DEFAULT 'open'
+        CONSTRAINT matches_status_check CHECK (status IN ('open', 'confirmed', 'dismissed')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    decided_at timestamptz,
+    CONSTRAINT matches_claim_pair_key UNIQUE (claim_id, matched_claim_id),
+    CONSTRAINT matches_not_self_check CHECK (claim_id <> matched_claim_id)
+);
+
+CREATE INDEX matches_matched_claim_idx ON matches (matched_claim_id);
+CREATE INDEX matches_open_flags_idx ON matches (kind, status) WHERE kind <> 'related';
+
+CREATE TABLE reviews (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    match_id bigint NOT NULL REFERENCES matches (id) ON DELETE CASCADE,
+    decision text NOT NULL
+        CONSTRAINT reviews_decision_check CHECK (decision IN ('confirmed', 'dismissed', 'reopened')),
+    reviewer text NOT NULL,
+    note text NOT NULL DEFAULT '',
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX reviews_match_idx ON reviews (match_id);
+
+CREATE TABLE fetch_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id bigint REFERENCES ingest_runs (id) ON DELETE CASCADE,
+    target text NOT NULL,
+    url text,
+    outcome text NOT NULL
+        CONSTRAINT fetch_log_outcome_check CHECK (outcome IN ('ingested', 'unchanged', 'failed')),
+    http_status integer,
+    reason text NOT NULL DEFAULT '',
+    article_id bigint REFERENCES articles (id) ON DELETE SET NULL,
+    duration_ms integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX fetch_log_run_idx ON fetch_log (run_id);

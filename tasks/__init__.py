@@ -1,0 +1,1 @@
+"""The units of work: fetch, parse, extract, match, and store. Plain typed functions; no Prefect here."""

@@ -1,0 +1,201 @@
+"""Check-worthy claims from an article: sentences, speakers, quantities, polarity, a score and the
+reasons behind it. This first version scores with transparent rules; each rule that fires adds its
+weight and its reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from schemas.records import ArticleText, ClaimDraft, Quantity
+from tasks.frames import build_frame, polarity_of
+from tasks.quantities import extract_quantities
+from tasks.sentences import split_sentences
+from tasks.speakers import SpeakerTracker, attributed_speaker, dash_credit
+
+_COMPARISON = re.compile(
+    r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|largest|biggest|smallest|highest|"
+    r"lowest|most|least|record|double[ds]?|tripled?|halved?|increas\w*|decreas\w*|rose|risen|"
+    r"fell|fallen|grew|dropped|declined|compared|than|times as|up from|down from)\b",
+    re.IGNORECASE,
+)
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|caused?|causing|led to|leads to|result(?:ed)? in|as a result|blamed?|"
+    r"responsible for|thanks to|driven by|linked to)\b",
+    re.IGNORECASE,
+)
+_RULE = re.compile(
+    r"\b(?:law|laws|illegal|legal|banned?|ban|requires?|required|legislation|treaty|sanctions?|"
+    r"regulation|constitution|court|ruled|unconstitutional|mandatory|prohibit\w*)\b",
+    re.IGNORECASE,
+)
+_VOTING = re.compile(r"\b(?:voted|vote[sd]?|votes|ballot|elected|record (?:on|of))\b", re.IGNORECASE)
+_PREDICTION = re.compile(
+    r"\b(?:will|would|going to|expected to|forecasts?|predicts?|projected|by 20\d\d)\b",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(
+    r"\b(?:I think|I believe|we hope|I hope|I feel|in my view|should|ought to|must|we need|"
+    r"let us|let's|imperative|terrible|wonderful|amazing)\b",
+    re.IGNORECASE,
+)
+_SOURCED = re.compile(r"\b(?:according to|said|says|told|reported)\b", re.IGNORECASE)
+_CITED = re.compile(
+    r"\b(?:study|studies|report|survey|data|figures|statistics|census|poll|analysis|research)\b",
+    re.IGNORECASE,
+)
+_PERSONAL = re.compile(r"\b(?:I|my|me|I've|I'm)\b")
+_STATE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
+_ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
+_QUOTE_OPEN = "“\"‘"
+_QUOTE_CLOSE = "”\"’"
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    weight: float
+    applies: Callable[[str, tuple[Quantity, ...], bool], bool]
+
+
+def _has_measure(_s: str, q: tuple[Quantity, ...], _a: bool) -> bool:
+    return any(x.kind not in ("year", "date") for x in q)
+
+
+def _has_date(_s: str, q: tuple[Quantity, ...], _a: bool) -> bool:
+    return any(x.kind in ("year", "date") for x in q)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("a number or quantity", 0.35, _has_measure),
+    Rule("a year or date", 0.2, _has_date),
+    Rule("a comparison", 0.12, lambda s, q, a: bool(_COMPARISON.search(s))),
+    Rule("a named entity", 0.15, lambda s, q, a: bool(_ENTITY.search(s))),
+    Rule("an attribution", 0.1, lambda s, q, a: a or bool(_SOURCED.search(s))),
+    Rule("a cited source", 0.15, lambda s, q, a: bool(_CITED.search(s))),
+    Rule("a causal phrase", 0.1, lambda s, q, a: bool(_CAUSAL.search(s))),
+    Rule("a rule or law", 0.1, lambda s, q, a: bool(_RULE.search(s))),
+    Rule("a statement of fact", 0.05, lambda s, q, a: bool(_STATE_VERB.search(s))),
+    Rule("a question", -0.35, lambda s, q, a: s.rstrip("”\"’' ").endswith("?")),
+    Rule("an opinion or appeal", -0.15, lambda s, q, a: bool(_OPINION.search(s))),
+    Rule("too short to check", -0.3, lambda s, q, a: len(s.split()) < 6),
+)
+BASE_SCORE = 0.1
+
+_CLAIM_TYPES: tuple[tuple[str, Callable[[str, tuple[Quantity, ...], bool], bool]], ...] = (
+    ("voting/record", lambda s, q, a: bool(_VOTING.search(s))),
+    ("rule/law", lambda s, q, a: bool(_RULE.search(s))),
+    ("prediction", lambda s, q, a: bool(_PREDICTION.search(s))),
+    ("causal", lambda s, q, a: bool(_CAUSAL.search(s))),
+    ("comparison", lambda s, q, a: bool(_COMPARISON.search(s)) and bool(q)),
+    ("quantity", lambda s, q, a: _has_measure(s, q, a)),
+    ("personal experience", lambda s, q, a: bool(_PERSONAL.search(s)) and not a),
+    ("quote of a position", lambda s, q, a: a),
+)
+
+
+def score_sentence(
+    sentence: str, quantities: tuple[Quantity, ...], attributed: bool
+) -> tuple[float, tuple[str, ...]]:
+    """Check-worthiness in [0, 1] and what drove it."""
+    score = BASE_SCORE
+    reasons = []
+    for rule in RULES:
+        if rule.applies(sentence, quantities, attributed):
+            score += rule.weight
+            reasons.append(rule.reason if rule.weight > 0 else f"not: {rule.reason}")
+    return max(0.0, min(1.0, round(score, 3))), tuple(reasons)
+
+
+def claim_type_of(sentence: str, quantities: tuple[Quantity, ...], attributed: bool) -> str:
+    for name, applies in _CLAIM_TYPES:
+        if applies(sentence, quantities, attributed):
+            return name
+    return "other"
+
+
+def _quote_state(sentence: str, open_before: bool) -> tuple[bool, bool]:
+    """(is the sentence quoted, is a quote still open after it)."""
+    opens = sum(sentence.count(c) for c in "“‘") + (sentence.count('"') + 1) // 2
+    closes = sum(sentence.count(c) for c in "”") + sentence.count('"') // 2
+    quoted = open_before or sentence.lstrip()[:1] in _QUOTE_OPEN or "“" in sentence
+    depth = (1 if open_before else 0) + opens - closes
+    return quoted, depth > 0
+
+
+def extract_claims(
+    article: ArticleText, *, publication: str | None, threshold: float
+) -> list[ClaimDraft]:
+    """Score every sentence of the article; keep those at or above the threshold."""
+    tracker = SpeakerTracker()
+    drafts: list[ClaimDraft] = []
+    previous_quoted: list[int] = []
+    for p_index, paragraph in enumerate(article.paragraphs):
+        credit = dash_credit(paragraph, tracker)
+        if credit:
+            _credit_previous(drafts, previous_quoted, credit)
+            previous_quoted = []
+            continue
+        tracker.learn_titled_names(paragraph)
+        sentences = split_sentences(paragraph)
+        found = _sentence_speakers(sentences, tracker)
+        drafts_here, previous_quoted = _paragraph_claims(
+            p_index, sentences, found, publication, threshold, len(drafts)
+        )
+        drafts.extend(drafts_here)
+    return drafts
+
+
+def _sentence_speakers(
+    sentences: Sequence[str], tracker: SpeakerTracker
+) -> list[tuple[str | None, bool]]:
+    """(speaker, quoted) for each sentence; quoted sentences borrow the paragraph's speaker."""
+    own: list[str | None] = []
+    quoted: list[bool] = []
+    open_quote = False
+    for sentence in sentences:
+        is_quoted, open_quote = _quote_state(sentence, open_quote)
+        quoted.append(is_quoted)
+        own.append(attributed_speaker(sentence, tracker))
+    paragraph_speaker = next((s for s in own if s), None)
+    return [
+        (speaker or (paragraph_speaker if is_quoted else None), is_quoted)
+        for speaker, is_quoted in zip(own, quoted, strict=True)
+    ]
+
+
+def _paragraph_claims(
+    p_index: int, sentences: Sequence[str], speakers: Sequence[tuple[str | None, bool]],
+    publication: str | None, threshold: float, offset: int,
+) -> tuple[list[ClaimDraft], list[int]]:
+    drafts = []
+    unattributed = []
+    for s_index, (sentence, (speaker, quoted)) in enumerate(zip(sentences, speakers, strict=True)):
+        quantities = extract_quantities(sentence)
+        score, reasons = score_sentence(sentence, quantities, speaker is not None)
+        if score < threshold:
+            continue
+        if speaker is None:
+            unattributed.append(offset + len(drafts))
+        drafts.append(ClaimDraft(
+            paragraph_index=p_index,
+            sentence_index=s_index,
+            text=sentence,
+            speaker=speaker or publication,
+            quantities=quantities,
+            polarity=polarity_of(sentence),
+            checkworthiness=score,
+            reasons=reasons,
+            frame=build_frame(sentence, quantities, speaker),
+            claim_type=claim_type_of(sentence, quantities, speaker is not None),
+        ))
+    return drafts, unattributed
+
+
+def _credit_previous(drafts: list[ClaimDraft], indexes: Sequence[int], speaker: str) -> None:
+    for index in indexes:
+        draft = drafts[index]
+        drafts[index] = replace(
+            draft, speaker=speaker, frame=build_frame(draft.text, draft.quantities, speaker)
+        )

@@ -1,0 +1,165 @@
+"""A claim's frame: its content words, stemmed, with numbers, negation, hedges and attribution
+taken out. Two claims that say the same thing about the same subject have similar frames even when
+their numbers, polarity, speaker or wording differ."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas.records import Polarity, Quantity
+from tasks.quantities import spell_out_numbers
+from tasks.speakers import REPORTING_VERBS
+
+STOPWORDS = frozenset(
+    """a an the and or but if then than that this these those there here of in on at to for from
+    by with as into onto over under about after before during since until while within without
+    through between among against across per via is are was were be been being am has have had
+    having do does did doing will would shall should can could may might must it its it's they
+    them their theirs he him his she her hers we us our ours you your yours i me my mine who whom
+    whose which what when where why how all any both each few more most other some such own same
+    so too very just only also even still yet already again ever almost nearly about around
+    roughly approximately some up down out off once here there now today yesterday tomorrow
+    monday tuesday wednesday thursday friday saturday sunday said says say told according mr mrs
+    ms dr s t d ll re ve m o y ago one""".split()
+)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|no|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+_NOT_NEGATION = re.compile(
+    r"\b(?:no (?:more|less|fewer|later|earlier|sooner) than|not only|no doubt|nothing but)\b",
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)
+# Attribution clauses: "..., the mayor said." / "according to city officials" / "Officials said that"
+_ATTRIBUTION_CLAUSES = (
+    re.compile(r"\baccording to [^,.;:”\"]+", re.IGNORECASE),
+    re.compile(rf"[,”\"]\s*(?:[\w.'’-]+\s+){{0,5}}(?:{REPORTING_VERBS})\b[^,.;:]*[.!]?\s*$"),
+    re.compile(rf"^\s*(?:[\w.'’-]+\s+){{0,5}}(?:{REPORTING_VERBS})\s+(?:that\s+)?(?=\S)"),
+)
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+_IRREGULAR = {
+    "flew": "fly", "flown": "fly", "flies": "fly", "rose": "rise", "risen": "rise", "fell": "fall",
+    "fallen": "fall", "grew": "grow", "grown": "grow", "went": "go", "gone": "go", "made": "make",
+    "took": "take", "taken": "take", "gave": "give", "given": "give", "began": "begin",
+    "begun": "begin", "won": "win", "lost": "lose", "paid": "pay", "built": "build", "sold": "sell",
+    "bought": "buy", "spent": "spend", "left": "leave", "held": "hold", "kept": "keep",
+    "met": "meet", "brought": "bring", "thought": "think", "saw": "see", "seen": "see",
+    "knew": "know", "known": "know", "wrote": "write", "written": "write", "drove": "drive",
+    "driven": "drive", "ran": "run", "stood": "stand", "sent": "send", "came": "come",
+    "became": "become", "killed": "kill", "children": "child", "people": "person", "men": "man",
+    "women": "woman", "mice": "mouse", "feet": "foot", "teeth": "tooth", "geese": "goose",
+}
+# Words that say the same thing in news copy; each maps to one representative.
+_SYNONYMS = {
+    "climb": "rise", "increase": "rise", "jump": "rise", "surge": "rise", "soar": "rise",
+    "grow": "rise", "hike": "rise", "drop": "fall", "decline": "fall", "decrease": "fall",
+    "plunge": "fall", "slide": "fall", "shrink": "fall", "frontier": "border",
+    "kilometre": "kilometer", "metre": "meter", "centre": "center", "colour": "color",
+    "defence": "defense", "organisation": "organization", "price": "cost", "expense": "cost",
+    "jet": "plane", "aircraft": "plane", "airplane": "plane", "kid": "child",
+    "youngster": "child", "jobless": "unemployment", "unemployed": "unemployment",
+}
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ied", "ies",
+             "ed", "es", "ly", "s", "e")
+
+
+def polarity_of(sentence: str) -> Polarity:
+    """'negative' when the sentence is negated (does not, never, no longer...)."""
+    text = _NOT_NEGATION.sub(" ", sentence)
+    return "negative" if _NEGATION.search(text) else "positive"
+
+
+def negation_cues(sentence: str) -> list[str]:
+    text = _NOT_NEGATION.sub(" ", sentence)
+    return [m[0].lower() for m in _NEGATION.finditer(text)]
+
+
+def _strip_suffix(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix in ("ied", "ies"):
+                word += "y"
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]  # "stopp" -> "stop"
+    return word
+
+
+_STEMMED_SYNONYMS = {_strip_suffix(k): _strip_suffix(v) for k, v in _SYNONYMS.items()}
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to join inflections and British/American spellings."""
+    word = word.replace("’", "'").strip("'-")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = _strip_suffix(_IRREGULAR.get(word, word))
+    return _STEMMED_SYNONYMS.get(word, word)
+
+
+def frame_tokens(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> list[str]:
+    """The stemmed content words of a claim, in order."""
+    text = spell_out_numbers(sentence)
+    for clause in _ATTRIBUTION_CLAUSES:
+        text = clause.sub(" ", text)
+    for quantity in quantities:
+        text = text.replace(quantity.surface, " ")
+    text = _NOT_NEGATION.sub(" ", text)
+    text = _NEGATION.sub(" ", text)
+    text = _REPORTING.sub(" ", text)
+    if speaker:
+        for part in speaker.split():
+            text = re.sub(rf"\b{re.escape(part)}(?:['’]s)?\b", " ", text)
+    tokens = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        stemmed = stem(word)
+        if stemmed and stemmed not in STOPWORDS:
+            tokens.append(stemmed)
+    return tokens
+
+
+def build_frame(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> str:
+    return " ".join(frame_tokens(sentence, quantities, speaker))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a claim: its frame tokens, the quantities written in it, and its polarity."""
+
+    tokens: tuple[str, ...]
+    quantities: tuple[Quantity, ...]
+    polarity: Polarity
+    text: str
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()—–]|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b)\s*")
+MIN_CLAUSE_TOKENS = 3
+
+
+def split_clauses(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> list[Clause]:
+    """The sentence's clauses, each with enough content words to stand alone (short pieces join
+    their neighbour), so that the part of a sentence that states the claim can be compared on
+    its own, apart from attribution and side remarks."""
+    text = spell_out_numbers(sentence)
+    pieces = [p for p in _CLAUSE_BREAK.split(text) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(frame_tokens(merged[-1], (), speaker)) < MIN_CLAUSE_TOKENS:
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    if len(merged) > 1 and len(frame_tokens(merged[-1], (), speaker)) < MIN_CLAUSE_TOKENS:
+        tail = merged.pop()
+        merged[-1] = f"{merged[-1]} {tail}"
+    clauses = []
+    for piece in merged:
+        inside = tuple(q for q in quantities if q.surface in piece)
+        clauses.append(Clause(
+            tuple(frame_tokens(piece, inside, speaker)), inside, polarity_of(piece), piece
+        ))
+    return clauses

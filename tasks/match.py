@@ -1,0 +1,222 @@
+"""Decide whether a new claim repeats or contradicts an earlier one, and say why.
+
+Two claims are the same claim when their frames (content words without numbers, negation and
+attribution; see tasks.frames) agree: rapidfuzz's token-set similarity is high, the shorter frame
+is mostly inside the longer one, and no content word was swapped for another (a swapped subject,
+"bridge" for "tunnel", makes another claim). Same claim with equal quantities and polarity is a
+repeat; with a different number, year, date or polarity it is a contradiction. Pairs that share
+wording but fail the frame test are `related`: shown to reviewers, never flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from schemas.records import MatchDecision, Polarity, Quantity
+from tasks.frames import MIN_CLAUSE_TOKENS, Clause, negation_cues, split_clauses
+from tasks.quantities import same_amount
+
+METHOD = "frame-trgm-rapidfuzz-v1"
+
+
+class Comparable(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def frame(self) -> str: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def quantities(self) -> tuple[Quantity, ...]: ...
+    @property
+    def polarity(self) -> Polarity: ...
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    suggest_threshold: float = 0.72
+    related_threshold: float = 0.55
+    min_words: int = 3
+    quantity_tolerance: float = 0.05
+    min_coverage: float = 0.75  # share of the shorter frame found in the longer one
+    words_per_substitution: int = 5  # one swapped word tolerated per this many shared words
+
+
+@dataclass(frozen=True)
+class FrameComparison:
+    similarity: float
+    shared: tuple[str, ...]
+    only_new: tuple[str, ...]
+    only_old: tuple[str, ...]
+    coverage: float
+
+    @property
+    def substitutions(self) -> int:
+        return min(len(self.only_new), len(self.only_old))
+
+
+def _tokens_equal(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 88
+
+
+def compare_frames(new_frame: str, old_frame: str) -> FrameComparison:
+    """Token overlap of two frames (fuzzy per token) and rapidfuzz's token-set similarity."""
+    return compare_tokens(new_frame.split(), old_frame.split())
+
+
+def compare_tokens(new: Sequence[str], old: Sequence[str]) -> FrameComparison:
+    new_tokens = list(dict.fromkeys(new))
+    old_tokens = list(dict.fromkeys(old))
+    unmatched_old = dict.fromkeys(old_tokens, True)
+    shared, only_new = [], []
+    for token in new_tokens:
+        partner = next((o for o in unmatched_old if unmatched_old[o] and _tokens_equal(token, o)), None)
+        if partner is None:
+            only_new.append(token)
+        else:
+            unmatched_old[partner] = False
+            shared.append(token)
+    only_old = [t for t in old_tokens if unmatched_old[t]]
+    smaller = min(len(new_tokens), len(old_tokens)) or 1
+    similarity = fuzz.token_set_ratio(" ".join(new_tokens), " ".join(old_tokens)) / 100.0
+    return FrameComparison(
+        similarity, tuple(shared), tuple(only_new), tuple(only_old), len(shared) / smaller
+    )
+
+
+def _groups(quantities: Sequence[Quantity]) -> dict[tuple[str, str], list[Quantity]]:
+    groups: dict[tuple[str, str], list[Quantity]] = {}
+    for q in quantities:
+        if q.kind == "date":
+            year = Quantity("year", float(q.unit[:4]), "year", q.surface)
+            groups.setdefault(("year", "year"), []).append(year)
+        groups.setdefault((q.kind, q.unit), []).append(q)
+    return groups
+
+
+def compare_quantities(
+    new: Sequence[Quantity], old: Sequence[Quantity], tolerance: float
+) -> tuple[list[str], list[str]]:
+    """(equal parts, differing parts) for quantities of the same kind and unit on both sides."""
+    equal: list[str] = []
+    differing: list[str] = []
+    old_groups = _groups(old)
+    for key, new_items in _groups(new).items():
+        old_items = old_groups.get(key)
+        if not old_items:
+            continue
+        unmatched_old = list(old_items)
+        unmatched_new = []
+        for item in new_items:
+            partner = next((o for o in unmatched_old if same_amount(item, o, tolerance)), None)
+            if partner is None:
+                unmatched_new.append(item)
+            else:
+                unmatched_old.remove(partner)
+                if item.surface != partner.surface:
+                    equal.append(f"{item.surface} = {partner.surface}")
+                else:
+                    equal.append(item.surface)
+        if unmatched_new and unmatched_old:
+            label = {"year": "year", "date": "date"}.get(key[0], "number")
+            differing.append(f"{label} differs: {unmatched_new[0].surface} vs {unmatched_old[0].surface}")
+    # a date group and its derived year group can report the same difference twice
+    return list(dict.fromkeys(equal)), _dedupe_years(differing)
+
+
+def _dedupe_years(differing: list[str]) -> list[str]:
+    dates = [d for d in differing if d.startswith("date differs")]
+    if not dates:
+        return differing
+    return [d for d in differing if not d.startswith("year differs")]
+
+
+def is_matchable(claim: Comparable, min_words: int) -> bool:
+    """Guard against very short texts: content words plus quantities must reach min_words."""
+    return len(set(claim.frame.split())) + len(claim.quantities) >= min_words
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The parts of two claims that state the same thing: whole sentences or one clause each."""
+
+    frames: FrameComparison
+    new: Clause
+    old: Clause
+
+    @property
+    def strength(self) -> tuple[float, int]:
+        return (self.frames.similarity * self.frames.coverage, len(self.frames.shared))
+
+
+def _whole(claim: Comparable) -> Clause:
+    return Clause(tuple(claim.frame.split()), claim.quantities, claim.polarity, claim.text)
+
+
+def _is_same_frame(frames: FrameComparison, params: MatchParams, min_shared: int) -> bool:
+    allowed_swaps = len(frames.shared) // params.words_per_substitution
+    return (
+        frames.similarity >= params.suggest_threshold
+        and frames.coverage >= params.min_coverage
+        and frames.substitutions <= allowed_swaps
+        and len(frames.shared) >= min_shared
+    )
+
+
+def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Alignment | None:
+    """The strongest same-frame alignment: the whole sentences, or a clause of each."""
+    whole_new, whole_old = _whole(new), _whole(old)
+    candidates = [(Alignment(compare_tokens(whole_new.tokens, whole_old.tokens), whole_new, whole_old),
+                   max(1, params.min_words - 1))]
+    new_clauses = split_clauses(new.text, new.quantities, new.speaker)
+    old_clauses = split_clauses(old.text, old.quantities, old.speaker)
+    if len(new_clauses) > 1 or len(old_clauses) > 1:
+        for a in new_clauses:
+            for b in old_clauses:
+                candidates.append((Alignment(compare_tokens(a.tokens, b.tokens), a, b), MIN_CLAUSE_TOKENS))
+    passing = [a for a, min_shared in candidates if _is_same_frame(a.frames, params, min_shared)]
+    return max(passing, key=lambda a: a.strength) if passing else None
+
+
+def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecision | None:
+    """Repeat, contradiction, related, or None when the two claims have little in common."""
+    if not (is_matchable(new, params.min_words) and is_matchable(old, params.min_words)):
+        return None
+    alignment = best_alignment(new, old, params)
+    if alignment is None:
+        return _related(compare_frames(new.frame, old.frame), params)
+    frames = alignment.frames
+    equal, differing = compare_quantities(
+        alignment.new.quantities, alignment.old.quantities, params.quantity_tolerance
+    )
+    if alignment.new.polarity != alignment.old.polarity:
+        negated_new = alignment.new.polarity == "negative"
+        cues = negation_cues(alignment.new.text if negated_new else alignment.old.text)
+        which = "new claim" if negated_new else "earlier claim"
+        differing.append(f"polarity differs: {which} negated ({', '.join(cues) or 'negation'})")
+    score = round(frames.similarity * (0.5 + 0.5 * frames.coverage), 4)
+    matched = (*frames.shared, *equal)
+    if differing:
+        return MatchDecision(
+            "contradiction", score, "same claim, " + "; ".join(differing), matched, tuple(differing)
+        )
+    detail = f"same numbers: {', '.join(equal)}" if equal else "reworded"
+    return MatchDecision("repeat", score, f"same claim, {detail}", matched, ())
+
+
+def _related(frames: FrameComparison, params: MatchParams) -> MatchDecision | None:
+    if frames.similarity < params.related_threshold or len(frames.shared) < 2:
+        return None
+    swaps = tuple(f"{a} vs {b}" for a, b in zip(frames.only_new, frames.only_old, strict=False))
+    return MatchDecision(
+        "related", round(frames.similarity * frames.coverage, 4),
+        "shares wording but not the same claim"
+        + (f" (differs: {'; '.join(swaps)})" if swaps else ""),
+        frames.shared, swaps,
+    )

@@ -1,0 +1,252 @@
+"""Numbers in a sentence with their units, normalised so that equal amounts compare equal.
+
+"20 km", "20 kilometres", "twenty kilometers" and "12.4 miles" all become a length in metres;
+"3.8 percent" and "3.8%" a percentage; "$450 million" 450,000,000 USD; "12,000 hectares" and
+"29,650 acres" an area in square metres. Number words are turned into digits by text2num first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+from schemas.records import Quantity, QuantityKind
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: QuantityKind
+    base: str
+    factor: float
+    offset: float = 0.0  # for temperatures: base = value * factor + offset
+
+
+_UNIT_WORDS: list[tuple[str, Unit]] = [
+    # area before length so "square kilometres" wins over "kilometres"
+    (r"square kilometres?|square kilometers?|sq\.? ?km|km2|km²", Unit("area", "m2", 1e6)),
+    (r"square miles?|sq\.? ?mi(?:les?)?", Unit("area", "m2", 2_589_988.110336)),
+    (r"square metres?|square meters?|m2|m²", Unit("area", "m2", 1.0)),
+    (r"square feet|sq\.? ?ft", Unit("area", "m2", 0.09290304)),
+    (r"hectares?|ha", Unit("area", "m2", 1e4)),
+    (r"acres?", Unit("area", "m2", 4046.8564224)),
+    (r"nautical miles?|nmi", Unit("length", "m", 1852.0)),
+    (r"kilometres per hour|kilometers per hour|km/h|kph|kmh", Unit("speed", "m/s", 1 / 3.6)),
+    (r"miles per hour|mph", Unit("speed", "m/s", 0.44704)),
+    (r"kilometres?|kilometers?|kms?", Unit("length", "m", 1000.0)),
+    (r"centimetres?|centimeters?|cm", Unit("length", "m", 0.01)),
+    (r"millimetres?|millimeters?|mm", Unit("length", "m", 0.001)),
+    (r"metres?|meters?|m", Unit("length", "m", 1.0)),
+    (r"miles?|mi", Unit("length", "m", 1609.344)),
+    (r"feet|foot|ft", Unit("length", "m", 0.3048)),
+    (r"yards?|yd", Unit("length", "m", 0.9144)),
+    (r"inches|inch", Unit("length", "m", 0.0254)),
+    (r"metric tons?|tonnes?", Unit("mass", "kg", 1000.0)),
+    (r"tons?", Unit("mass", "kg", 907.18474)),
+    (r"kilograms?|kilogrammes?|kgs?", Unit("mass", "kg", 1.0)),
+    (r"grams?|grammes?|g", Unit("mass", "kg", 0.001)),
+    (r"pounds?|lbs?", Unit("mass", "kg", 0.45359237)),
+    (r"litres?|liters?", Unit("volume", "m3", 0.001)),
+    (r"gallons?", Unit("volume", "m3", 0.003785411784)),
+    (r"barrels?", Unit("volume", "m3", 0.158987294928)),
+    (r"cubic metres?|cubic meters?|m3|m³", Unit("volume", "m3", 1.0)),
+    (r"°\s?C|degrees? celsius|degrees? centigrade|celsius", Unit("temperature", "degC", 1.0)),
+    (r"°\s?F|degrees? fahrenheit|fahrenheit", Unit("temperature", "degC", 5 / 9, -32 * 5 / 9)),
+    (r"seconds?|secs?", Unit("duration", "s", 1.0)),
+    (r"minutes?|mins?", Unit("duration", "s", 60.0)),
+    (r"hours?|hrs?", Unit("duration", "s", 3600.0)),
+    (r"days?", Unit("duration", "s", 86400.0)),
+    (r"weeks?", Unit("duration", "s", 604800.0)),
+    (r"months?", Unit("duration", "s", 2_629_800.0)),
+    (r"years?", Unit("duration", "s", 31_557_600.0)),
+    (r"decades?", Unit("duration", "s", 315_576_000.0)),
+]
+_UNITS_BY_PATTERN = [(re.compile(rf"^(?:{p})$", re.IGNORECASE), u) for p, u in _UNIT_WORDS]
+_UNIT_ALTERNATION = "|".join(p for p, _ in _UNIT_WORDS)
+
+_SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+    "pounds sterling": "GBP", "gbp": "GBP", "yen": "JPY", "rupees": "INR", "roubles": "RUB",
+    "rubles": "RUB", "yuan": "CNY", "francs": "CHF",
+}
+_MONTHS = {
+    m: i for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
+    for m in names
+}
+_MONTH_NAMES = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+_NUM = r"(?<![\w.,])" + _DIGITS
+_SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
+
+_DATE_MDY = re.compile(
+    rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:1[89]|20)\d\d)\b"
+)
+_DATE_DMY = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b"
+)
+_DATE_MY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b")
+_MONEY_SYMBOL = re.compile(
+    rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_SCALE}", re.IGNORECASE
+)
+_MONEY_WORD = re.compile(
+    rf"(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{'|'.join(_CURRENCY_WORDS)})\b", re.IGNORECASE
+)
+_PERCENT = re.compile(
+    rf"(?P<num>{_NUM})\s?(?P<unit>%|per ?cent\b|pct\b|percentage points?\b)", re.IGNORECASE
+)
+_MEASURE = re.compile(
+    rf"(?P<num>{_NUM}){_SCALE}[\s-]?(?P<unit>{_UNIT_ALTERNATION})(?![\w²])", re.IGNORECASE
+)
+_YEAR = re.compile(r"(?<![\w.,$€£-])(?P<year>(?:1[89]|20)\d\d)(?![\w%,.]\d|\s?%)(?:s\b)?")
+_COUNT = re.compile(
+    rf"(?P<num>{_NUM}){_SCALE}(?:\s(?:more|fewer|additional|new|extra|of the|of))?"
+    r"(?:\s(?P<noun>[a-z][a-z-]{2,}))?",
+    re.IGNORECASE,
+)
+_COUNT_STOP = frozenset(
+    "and or but the a an to in on at of for from by with as per than that which who is are was were "
+    "be been has have had will would said says percent per cent".split()
+)
+
+
+_NUMBER_WORD = (
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|trillion"
+)
+_NUMBER_WORD_RUN = re.compile(
+    rf"(?<![\d.,]\s)(?<![\d.,])\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:(?:and|point)\s+)?(?:{_NUMBER_WORD}))*\b",
+    re.IGNORECASE,
+)
+
+
+def spell_out_numbers(text: str) -> str:
+    """'twenty kilometres' -> '20 kilometres'; leaves '450 million' and a lone 'one' alone."""
+
+    def convert(match: re.Match[str]) -> str:
+        words = match[0]
+        if words.lower() in ("one", "hundred", "thousand", "million", "billion", "trillion"):
+            return words  # "one of them", "a million": not worth a number
+        try:
+            converted = str(alpha2digit(words, "en", threshold=0))
+        except (ValueError, RuntimeError):
+            return words
+        return converted if converted[:1].isdigit() else words
+
+    return _NUMBER_WORD_RUN.sub(convert, text)
+
+
+def _number(text: str, scale: str | None) -> float:
+    value = float(text.replace(",", ""))
+    if scale:
+        value *= _SCALES[scale.lower()]
+    return value
+
+
+def _unit_for(word: str) -> Unit | None:
+    cleaned = re.sub(r"\s+", " ", word.strip())
+    for pattern, unit in _UNITS_BY_PATTERN:
+        if pattern.match(cleaned):
+            return unit
+    return None
+
+
+def _noun_unit(word: str) -> str:
+    word = word.lower()
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
+    """Every quantity, money amount, percentage, date and year in the sentence, in order."""
+    text = spell_out_numbers(sentence)
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Quantity]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in taken)
+
+    def add(span: tuple[int, int], quantity: Quantity) -> None:
+        taken.append(span)
+        found.append((span[0], quantity))
+
+    for pattern in (_DATE_MDY, _DATE_DMY):
+        for m in pattern.finditer(text):
+            if free(m.span()):
+                month = _month_key(m["month"])
+                value = f"{m['year']}-{month:02d}-{int(m['day']):02d}"
+                add(m.span(), Quantity("date", float(int(m["year"]) * 10000 + month * 100 + int(m["day"])), value, m[0]))
+    for m in _DATE_MY.finditer(text):
+        if free(m.span()):
+            month = _month_key(m["month"])
+            add(m.span(), Quantity("date", float(int(m["year"]) * 10000 + month * 100), f"{m['year']}-{month:02d}", m[0]))
+    for m in _MONEY_SYMBOL.finditer(text):
+        if free(m.span()):
+            currency = _CURRENCY_SYMBOLS[m["cur"].lower()]
+            add(m.span(), Quantity("money", _number(m["num"], m["scale"]), currency, m[0].strip()))
+    for m in _MONEY_WORD.finditer(text):
+        if free(m.span()):
+            currency = _CURRENCY_WORDS[m["cur"].lower()]
+            add(m.span(), Quantity("money", _number(m["num"], m["scale"]), currency, m[0].strip()))
+    for m in _PERCENT.finditer(text):
+        if free(m.span()):
+            unit = "pp" if m["unit"].lower().startswith("percentage") else "%"
+            add(m.span(), Quantity("percent", _number(m["num"], None), unit, m[0].strip()))
+    for m in _MEASURE.finditer(text):
+        unit = _unit_for(m["unit"])
+        if unit is None or not free(m.span()):
+            continue
+        if unit.base == "m" and m["unit"].lower() == "m" and m["scale"] is None:
+            continue  # "5 m" alone is too ambiguous (metres or millions)
+        amount = _number(m["num"], m["scale"])
+        value = amount * unit.factor + unit.offset
+        converted = unit.factor != 1.0 or unit.offset != 0.0
+        add(m.span(), Quantity(unit.kind, value, unit.base, m[0].strip(), converted))
+    for m in _YEAR.finditer(text):
+        if free(m.span()):
+            add(m.span(), Quantity("year", float(m["year"]), "year", m[0]))
+    for m in _COUNT.finditer(text):
+        span = (m.start(), m.end("num") if m["scale"] is None else m.end("scale"))
+        if not free(span):
+            continue
+        noun = m["noun"]
+        amount = _number(m["num"], m["scale"])
+        if noun and noun.lower() not in _COUNT_STOP:
+            add((m.start(), m.end()), Quantity("count", amount, _noun_unit(noun), m[0].strip()))
+        else:
+            add(span, Quantity("number", amount, "", text[span[0]:span[1]].strip()))
+    return tuple(q for _, q in sorted(found, key=lambda item: item[0]))
+
+
+def _month_key(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return _MONTHS.get(key) or _MONTHS[key[:3]]
+
+
+def same_amount(a: Quantity, b: Quantity, tolerance: float) -> bool:
+    """Equal within `tolerance` (relative) when either side was converted from another unit;
+    exactly equal otherwise."""
+    if (a.kind, a.unit) != (b.kind, b.unit):
+        return False
+    allowed = tolerance if (a.converted or b.converted) else 1e-9
+    return math.isclose(a.value, b.value, rel_tol=allowed, abs_tol=1e-9)
+
+
+def describe(quantity: Quantity) -> str:
+    return quantity.surface

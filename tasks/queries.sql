@@ -1,0 +1,122 @@
+-- start_run --
+-- Open an ingest run and return its id.
+INSERT INTO ingest_runs (source, targets_total)
+VALUES (%(source)s, %(targets_total)s)
+RETURNING id;
+
+-- finish_run --
+-- Close an ingest run with its counts.
+UPDATE ingest_runs
+SET finished_at = now(), status = %(status)s, targets_failed = %(targets_failed)s,
+    claims_added = %(claims_added)s, flags_added = %(flags_added)s
+WHERE id = %(run_id)s;
+
+-- log_fetch --
+-- Record what happened to one target of a run.
+INSERT INTO fetch_log (run_id, target, url, outcome, http_status, reason, article_id, duration_ms)
+VALUES (%(run_id)s, %(target)s, %(url)s, %(outcome)s, %(http_status)s, %(reason)s,
+        %(article_id)s, %(duration_ms)s);
+
+-- upsert_article --
+-- Insert the article by its identity URL, or refresh its metadata; returns its id.
+INSERT INTO articles (url, fetched_url, title, author, published_at, source, site_name, language)
+VALUES (%(url)s, %(fetched_url)s, %(title)s, %(author)s, %(published_at)s, %(source)s,
+        %(site_name)s, %(language)s)
+ON CONFLICT (url) DO UPDATE
+SET fetched_url = EXCLUDED.fetched_url,
+    title = COALESCE(EXCLUDED.title, articles.title),
+    author = COALESCE(EXCLUDED.author, articles.author),
+    published_at = COALESCE(EXCLUDED.published_at, articles.published_at),
+    source = COALESCE(EXCLUDED.source, articles.source),
+    site_name = COALESCE(EXCLUDED.site_name, articles.site_name),
+    language = COALESCE(EXCLUDED.language, articles.language),
+    last_seen_at = now()
+RETURNING id;
+
+-- insert_revision --
+-- Add a revision of an article's text; returns nothing when this exact text is already stored.
+INSERT INTO article_revisions (article_id, content_sha256, body, paragraph_count, run_id)
+VALUES (%(article_id)s, %(content_sha256)s, %(body)s, %(paragraph_count)s, %(run_id)s)
+ON CONFLICT ON CONSTRAINT article_revisions_article_content_key DO NOTHING
+RETURNING id;
+
+-- set_current_revision --
+-- Point the article at its newest revision.
+UPDATE articles SET current_revision_id = %(revision_id)s WHERE id = %(article_id)s;
+
+-- insert_claim --
+-- Store a claim unless the article already has this sentence; returns the row when new.
+INSERT INTO claims (article_id, revision_id, paragraph_index, sentence_index, text, text_sha256,
+                    speaker, quantities, polarity, checkworthiness, reasons, claim_type, frame)
+VALUES (%(article_id)s, %(revision_id)s, %(paragraph_index)s, %(sentence_index)s, %(text)s,
+        %(text_sha256)s, %(speaker)s, %(quantities)s, %(polarity)s, %(checkworthiness)s,
+        %(reasons)s, %(claim_type)s, %(frame)s)
+ON CONFLICT ON CONSTRAINT claims_article_text_key DO NOTHING
+RETURNING id, article_id, revision_id, text, speaker, quantities, polarity, frame, created_at;
+
+-- claim_candidates --
+-- Earlier claims whose frame shares trigrams with this one, most similar first.
+SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
+       c.created_at, a.published_at
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+WHERE c.frame %% %(frame)s
+  AND c.id < %(claim_id)s
+  AND c.revision_id <> %(revision_id)s
+ORDER BY similarity(c.frame, %(frame)s) DESC, c.id
+LIMIT %(limit)s;
+
+-- insert_match --
+-- Record a match between a new claim and an earlier one; nothing when the pair is known.
+INSERT INTO matches (claim_id, matched_claim_id, kind, score, reason, details, method)
+VALUES (%(claim_id)s, %(matched_claim_id)s, %(kind)s, %(score)s, %(reason)s, %(details)s,
+        %(method)s)
+ON CONFLICT ON CONSTRAINT matches_claim_pair_key DO NOTHING
+RETURNING id, kind;
+
+-- list_claims --
+-- Every claim with its article, oldest first.
+SELECT c.id, c.article_id, a.url AS article_url, a.source, a.published_at, c.text, c.speaker,
+       c.quantities, c.polarity, c.checkworthiness, c.claim_type, c.reasons
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+ORDER BY c.id
+LIMIT %(limit)s;
+
+-- list_flags --
+-- Repeat and contradiction flags with both claims' texts, oldest first.
+SELECT m.id, m.kind, m.claim_id, c.text AS claim_text, m.matched_claim_id,
+       mc.text AS matched_claim_text, m.score, m.reason, m.status, m.details, m.created_at
+FROM matches m
+JOIN claims c ON c.id = m.claim_id
+JOIN claims mc ON mc.id = m.matched_claim_id
+WHERE m.kind = ANY(%(kinds)s)
+ORDER BY m.id
+LIMIT %(limit)s;
+
+-- recent_runs --
+-- The latest ingest runs with their counts.
+SELECT id, started_at, finished_at, status, source, targets_total, targets_failed,
+       claims_added, flags_added
+FROM ingest_runs
+ORDER BY id DESC
+LIMIT %(limit)s;
+
+-- run_failures --
+-- The failed targets of one run, with reasons.
+SELECT target, url, http_status, reason
+FROM fetch_log
+WHERE run_id = %(run_id)s AND outcome = 'failed'
+ORDER BY id;
+
+-- counts --
+-- How much the store holds.
+SELECT (SELECT count(*) FROM articles) AS articles,
+       (SELECT count(*) FROM claims) AS claims,
+       (SELECT count(*) FROM matches WHERE kind = 'repeat') AS repeats,
+       (SELECT count(*) FROM matches WHERE kind = 'contradiction') AS contradictions,
+       (SELECT count(*) FROM matches WHERE kind = 'related') AS related;
+
+-- set_trigram_threshold --
+-- Set the similarity cut-off of the trigram `%%` operator for this transaction.
+SELECT set_config('pg_trgm.similarity_threshold', %(threshold)s, true);

@@ -1,0 +1,172 @@
+"""Named SQL queries from queries.sql, run with bound parameters; rows leave as frozen records."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from schemas.records import (
+    ArticleText,
+    ClaimDraft,
+    ClaimListing,
+    FlagListing,
+    MatchDecision,
+    StoredClaim,
+    TargetOutcome,
+)
+from tasks.database import Connection, wrap_exceptions
+
+_QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
+FLAG_KINDS = ("repeat", "contradiction")
+
+
+@lru_cache(maxsize=1)
+def queries() -> dict[str, str]:
+    """The named query blocks of queries.sql, loaded once."""
+    text = (resources.files("tasks") / "queries.sql").read_text(encoding="utf-8")
+    parts = _QUERY_HEADER.split(text)
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with wrap_exceptions():
+        cursor = conn.execute(queries()[name], params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def start_run(conn: Connection, source: str | None, targets_total: int) -> int:
+    with conn.transaction():
+        rows = _run(conn, "start_run", {"source": source, "targets_total": targets_total})
+    return int(rows[0]["id"])
+
+
+def finish_run(conn: Connection, run_id: int, outcomes: Sequence[TargetOutcome]) -> None:
+    failed = sum(1 for o in outcomes if o.status == "failed")
+    with conn.transaction():
+        _run(conn, "finish_run", {
+            "run_id": run_id,
+            "status": "finished",
+            "targets_failed": failed,
+            "claims_added": sum(o.claims_added for o in outcomes),
+            "flags_added": sum(o.flags_added for o in outcomes),
+        })
+
+
+def log_fetch(
+    conn: Connection, run_id: int, outcome: TargetOutcome, *, url: str | None,
+    http_status: int | None, duration_ms: int,
+) -> None:
+    with conn.transaction():
+        _run(conn, "log_fetch", {
+            "run_id": run_id, "target": outcome.target, "url": url, "outcome": outcome.status,
+            "http_status": http_status, "reason": outcome.reason, "article_id": outcome.article_id,
+            "duration_ms": duration_ms,
+        })
+
+
+def save_article(
+    conn: Connection, article: ArticleText, *, source: str | None, run_id: int | None
+) -> tuple[int, int | None]:
+    """Store the article and this revision of its text: (article_id, revision_id or None when
+    this exact text was stored before). Call inside a transaction."""
+    rows = _run(conn, "upsert_article", {
+        "url": article.identity_url, "fetched_url": article.url, "title": article.title,
+        "author": article.author, "published_at": article.published_at, "source": source,
+        "site_name": article.site_name, "language": article.language,
+    })
+    article_id = int(rows[0]["id"])
+    body = "\n\n".join(article.paragraphs)
+    revision = _run(conn, "insert_revision", {
+        "article_id": article_id, "content_sha256": sha256(body), "body": body,
+        "paragraph_count": len(article.paragraphs), "run_id": run_id,
+    })
+    if not revision:
+        return article_id, None
+    revision_id = int(revision[0]["id"])
+    _run(conn, "set_current_revision", {"article_id": article_id, "revision_id": revision_id})
+    return article_id, revision_id
+
+
+def insert_claims(
+    conn: Connection, article_id: int, revision_id: int, drafts: Sequence[ClaimDraft]
+) -> list[StoredClaim]:
+    """Store the drafts the article does not have yet; return the new ones."""
+    added = []
+    for draft in drafts:
+        rows = _run(conn, "insert_claim", {
+            "article_id": article_id, "revision_id": revision_id,
+            "paragraph_index": draft.paragraph_index, "sentence_index": draft.sentence_index,
+            "text": draft.text, "text_sha256": sha256(draft.text), "speaker": draft.speaker,
+            "quantities": Jsonb([q.to_json() for q in draft.quantities]),
+            "polarity": draft.polarity, "checkworthiness": draft.checkworthiness,
+            "reasons": list(draft.reasons), "claim_type": draft.claim_type, "frame": draft.frame,
+        })
+        if rows:
+            added.append(StoredClaim.from_row(rows[0]))
+    return added
+
+
+def claim_candidates(
+    conn: Connection, claim: StoredClaim, *, threshold: float, limit: int
+) -> list[StoredClaim]:
+    """Earlier claims from other revisions whose frames share trigrams with this claim's."""
+    _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
+    rows = _run(conn, "claim_candidates", {
+        "frame": claim.frame, "claim_id": claim.id, "revision_id": claim.revision_id,
+        "limit": limit,
+    })
+    return [StoredClaim.from_row(row) for row in rows]
+
+
+def insert_match(
+    conn: Connection, claim_id: int, matched_claim_id: int, decision: MatchDecision, method: str
+) -> bool:
+    """Record a match; False when this pair was already recorded."""
+    rows = _run(conn, "insert_match", {
+        "claim_id": claim_id, "matched_claim_id": matched_claim_id, "kind": decision.kind,
+        "score": round(decision.score, 4), "reason": decision.reason,
+        "details": Jsonb({
+            "matched_parts": list(decision.matched_parts),
+            "differing_parts": list(decision.differing_parts),
+        }),
+        "method": method,
+    })
+    return bool(rows)
+
+
+def list_claims(conn: Connection, limit: int | None = None) -> list[ClaimListing]:
+    rows = _run(conn, "list_claims", {"limit": limit})
+    conn.rollback()
+    return [ClaimListing.from_row(row) for row in rows]
+
+
+def list_flags(
+    conn: Connection, kinds: Sequence[str] = FLAG_KINDS, limit: int | None = None
+) -> list[FlagListing]:
+    rows = _run(conn, "list_flags", {"kinds": list(kinds), "limit": limit})
+    conn.rollback()
+    return [FlagListing.from_row(row) for row in rows]
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    rows = _run(conn, "counts", {})
+    conn.rollback()
+    return {key: int(value) for key, value in rows[0].items()}
+
+
+def run_failures(conn: Connection, run_id: int) -> list[dict[str, Any]]:
+    rows = _run(conn, "run_failures", {"run_id": run_id})
+    conn.rollback()
+    return rows
+
+
