@@ -46,7 +46,7 @@ _CITED = re.compile(
     re.IGNORECASE,
 )
 _PERSONAL = re.compile(r"\b(?:I|my|me|I've|I'm)\b")
-_STATE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
+_STATE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _QUOTE_OPEN = "“\"‘"
 _QUOTE_CLOSE = "”\"’"

@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     them their theirs he him his she her hers we us our ours you your yours i me my mine who whom
     whose which what when where why how all any both each few more most other some such own same
     so too very just only also even still yet already again ever almost nearly about around
-    roughly approximately some up down out off once here there now today yesterday tomorrow
+    roughly approximately some up out off once here there now today yesterday tomorrow
     monday tuesday wednesday thursday friday saturday sunday said says say told according mr mrs
     ms dr s t d ll re ve m o y ago one""".split()
 )
@@ -59,7 +59,7 @@ _SYNONYMS = {
     "kilometre": "kilometer", "metre": "meter", "centre": "center", "colour": "color",
     "defence": "defense", "organisation": "organization", "price": "cost", "expense": "cost",
     "jet": "plane", "aircraft": "plane", "airplane": "plane", "kid": "child",
-    "youngster": "child", "jobless": "unemployment", "unemployed": "unemployment",
+    "youngster": "child", "down": "fall", "reduce": "cut", "lower": "cut", "jobless": "unemployment", "unemployed": "unemployment",
 }
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ied", "ies",
              "ed", "es", "ly", "s", "e")
@@ -137,25 +137,25 @@ class Clause:
     text: str
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()—–]|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b)\s*")
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:,(?!\d{3}\b)|[;:()—–]|\band\b|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b)\s*"
+)
+_HAS_DIGIT = re.compile(r"\d")
 MIN_CLAUSE_TOKENS = 3
 
 
 def split_clauses(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> list[Clause]:
-    """The sentence's clauses, each with enough content words to stand alone (short pieces join
-    their neighbour), so that the part of a sentence that states the claim can be compared on
-    its own, apart from attribution and side remarks."""
+    """The sentence's clauses, so that the part of a sentence that states the claim can be
+    compared on its own, apart from attribution and side remarks. A short piece that holds a
+    number ("and to finish in 2029") joins the clause before it."""
     text = spell_out_numbers(sentence)
-    pieces = [p for p in _CLAUSE_BREAK.split(text) if p.strip()]
     merged: list[str] = []
-    for piece in pieces:
-        if merged and len(frame_tokens(merged[-1], (), speaker)) < MIN_CLAUSE_TOKENS:
+    for piece in (p for p in _CLAUSE_BREAK.split(text) if p.strip()):
+        short = len(frame_tokens(piece, (), speaker)) < MIN_CLAUSE_TOKENS
+        if merged and short and _HAS_DIGIT.search(piece):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
-    if len(merged) > 1 and len(frame_tokens(merged[-1], (), speaker)) < MIN_CLAUSE_TOKENS:
-        tail = merged.pop()
-        merged[-1] = f"{merged[-1]} {tail}"
     clauses = []
     for piece in merged:
         inside = tuple(q for q in quantities if q.surface in piece)

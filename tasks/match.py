@@ -155,33 +155,58 @@ class Alignment:
         return (self.frames.similarity * self.frames.coverage, len(self.frames.shared))
 
 
-def _whole(claim: Comparable) -> Clause:
-    return Clause(tuple(claim.frame.split()), claim.quantities, claim.polarity, claim.text)
+def _whole(claim: Comparable, focus: Clause | None = None) -> Clause:
+    polarity = focus.polarity if focus else claim.polarity
+    text = focus.text if focus else claim.text
+    return Clause(tuple(claim.frame.split()), claim.quantities, polarity, text)
 
 
-def _is_same_frame(frames: FrameComparison, params: MatchParams, min_shared: int) -> bool:
+def _is_same_frame(
+    frames: FrameComparison, params: MatchParams, min_shared: int, shared_slots: int = 0
+) -> bool:
+    """Similar, mostly overlapping, no swapped subject, and enough in common: shared words plus
+    quantity slots (kinds of quantity both sides state) must reach min_shared."""
     allowed_swaps = len(frames.shared) // params.words_per_substitution
     return (
         frames.similarity >= params.suggest_threshold
         and frames.coverage >= params.min_coverage
         and frames.substitutions <= allowed_swaps
-        and len(frames.shared) >= min_shared
+        and len(frames.shared) + shared_slots >= min_shared
+        and len(frames.shared) >= 1
     )
 
 
+def shared_slots(a: Sequence[Quantity], b: Sequence[Quantity]) -> int:
+    return len({(q.kind, q.unit) for q in a} & {(q.kind, q.unit) for q in b})
+
+
 def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Alignment | None:
-    """The strongest same-frame alignment: the whole sentences, or a clause of each."""
-    whole_new, whole_old = _whole(new), _whole(old)
-    candidates = [(Alignment(compare_tokens(whole_new.tokens, whole_old.tokens), whole_new, whole_old),
-                   max(1, params.min_words - 1))]
+    """The strongest same-frame alignment of one clause of each claim; failing that, of the
+    whole sentences, judged for polarity by the clauses that carry the shared words."""
     new_clauses = split_clauses(new.text, new.quantities, new.speaker)
     old_clauses = split_clauses(old.text, old.quantities, old.speaker)
     if len(new_clauses) > 1 or len(old_clauses) > 1:
-        for a in new_clauses:
-            for b in old_clauses:
-                candidates.append((Alignment(compare_tokens(a.tokens, b.tokens), a, b), MIN_CLAUSE_TOKENS))
-    passing = [a for a, min_shared in candidates if _is_same_frame(a.frames, params, min_shared)]
-    return max(passing, key=lambda a: a.strength) if passing else None
+        pairs = [Alignment(compare_tokens(a.tokens, b.tokens), a, b)
+                 for a in new_clauses for b in old_clauses]
+        passing = [
+            a for a in pairs
+            if _is_same_frame(a.frames, params, MIN_CLAUSE_TOKENS,
+                              shared_slots(a.new.quantities, a.old.quantities))
+        ]
+        if passing:
+            return max(passing, key=lambda a: a.strength)
+    frames = compare_frames(new.frame, old.frame)
+    if not _is_same_frame(frames, params, max(1, params.min_words - 1)):
+        return None
+    shared = set(frames.shared)
+    return Alignment(
+        frames, _whole(new, _focus(new_clauses, shared)), _whole(old, _focus(old_clauses, shared))
+    )
+
+
+def _focus(clauses: Sequence[Clause], shared: set[str]) -> Clause | None:
+    """The clause that holds most of the shared words."""
+    return max(clauses, key=lambda c: len(shared & set(c.tokens)), default=None)
 
 
 def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecision | None:

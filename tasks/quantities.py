@@ -97,6 +97,7 @@ _DATE_MDY = re.compile(
 _DATE_DMY = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b"
 )
+_DATE_MD = re.compile(rf"\b{_MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s+\d)")
 _DATE_MY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b")
 _MONEY_SYMBOL = re.compile(
     rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_SCALE}", re.IGNORECASE
@@ -192,6 +193,9 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
                 month = _month_key(m["month"])
                 value = f"{m['year']}-{month:02d}-{int(m['day']):02d}"
                 add(m.span(), Quantity("date", float(int(m["year"]) * 10000 + month * 100 + int(m["day"])), value, m[0]))
+    for m in _DATE_MD.finditer(text):
+        if free(m.span()):
+            taken.append(m.span())  # a day without a year ("July 20"): not a number to compare
     for m in _DATE_MY.finditer(text):
         if free(m.span()):
             month = _month_key(m["month"])

@@ -1,0 +1,78 @@
+"""Shared fixtures: a real PostgreSQL (embedded in a temporary home, or DATABASE_URL when set),
+with a fresh database per test cloned from a migrated template."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from schemas.settings import Settings
+from tasks import embedded_server
+from tasks.database import Connection, apply_migrations, connect, ensure_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TEMPLATE_DB = "claimtrack_test_template"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a maintenance database on a real server that the tests may create databases on."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield external
+        return
+    home = tmp_path_factory.mktemp("claimtrack-home")
+    state = embedded_server.start(home / "postgres")
+    try:
+        yield state.uri("postgres")
+    finally:
+        embedded_server.stop(home / "postgres")
+
+
+def _url_for(admin_url: str, dbname: str) -> str:
+    return psycopg.conninfo.make_conninfo(admin_url, dbname=dbname)
+
+
+@pytest.fixture(scope="session")
+def template_url(pg_admin_url: str) -> str:
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE_DB)))
+    ensure_database(pg_admin_url, TEMPLATE_DB)
+    url = _url_for(pg_admin_url, TEMPLATE_DB)
+    with connect(url, migrate=False) as conn:
+        apply_migrations(conn)
+    return url
+
+
+@pytest.fixture
+def db_url(pg_admin_url: str, template_url: str) -> Iterator[str]:
+    """A fresh, migrated database for one test, dropped afterwards."""
+    name = f"claimtrack_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(TEMPLATE_DB)))
+    yield _url_for(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[Connection]:
+    with connect(db_url) as connection:
+        yield connection
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=db_url, home=tmp_path / "home")
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
