@@ -55,34 +55,57 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser(
-        "ingest", help="ingest articles from files or URLs",
+        "ingest",
+        help="ingest articles from files or URLs",
         description="Fetch each article, extract its claims, store them and flag repeats and "
         "contradictions against everything stored before. Re-ingesting adds nothing.",
     )
-    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL",
-                        help="HTML or plain-text file, or an http(s) URL")
+    ingest.add_argument(
+        "targets",
+        nargs="+",
+        metavar="PATH_OR_URL",
+        help="HTML or plain-text file, or an http(s) URL",
+    )
     ingest.add_argument("--source", metavar="NAME", help="name of the outlet or feed")
-    ingest.add_argument("--published", metavar="YYYY-MM-DD", type=parse_date_option,
-                        help="publication date, overriding what the page says")
+    ingest.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        type=parse_date_option,
+        help="publication date, overriding what the page says",
+    )
 
     for name, what in (("claims", "stored claims"), ("flags", "repeat and contradiction flags")):
         listing = commands.add_parser(name, help=f"list {what}", description=f"List {what}.")
-        listing.add_argument("--format", choices=("table", "jsonl"), default="table",
-                             help="table for people, jsonl (one JSON object a line) for programs")
+        listing.add_argument(
+            "--format",
+            choices=("table", "jsonl"),
+            default="table",
+            help="table for people, jsonl (one JSON object a line) for programs",
+        )
         listing.add_argument("--limit", type=int, metavar="N", help="show at most N rows")
         if name == "flags":
-            listing.add_argument("--related", action="store_true",
-                                 help="also list 'related' matches (shown to reviewers, not flags)")
+            listing.add_argument(
+                "--related",
+                action="store_true",
+                help="also list 'related' matches (shown to reviewers, not flags)",
+            )
 
     commands.add_parser(
-        "demo", help="ingest the bundled sample articles and show what was found",
+        "demo",
+        help="ingest the bundled sample articles and show what was found",
         description="Ingest the sample news stories that ship with claimtrack, in date order, "
         "and print the claims and the repeat and contradiction flags found across them.",
     )
-    db = commands.add_parser("db", help="manage the embedded PostgreSQL server",
-                             description="Manage the embedded PostgreSQL server.")
-    db.add_argument("action", choices=("status", "start", "stop", "url"),
-                    help="status: say whether it runs; start/stop it; url: print its URL")
+    db = commands.add_parser(
+        "db",
+        help="manage the embedded PostgreSQL server",
+        description="Manage the embedded PostgreSQL server.",
+    )
+    db.add_argument(
+        "action",
+        choices=("status", "start", "stop", "url"),
+        help="status: say whether it runs; start/stop it; url: print its URL",
+    )
     commands.add_parser("settings", help="show every setting, its value and what it does")
     return parser
 
@@ -112,7 +135,10 @@ def _error(message: str) -> None:
 
 
 def run_ingest(
-    targets: Sequence[str], settings: Settings, *, source: str | None = None,
+    targets: Sequence[str],
+    settings: Settings,
+    *,
+    source: str | None = None,
     published: datetime | None = None,
 ) -> IngestReport:
     """Check the targets and the database first, then run the ingest flow."""
@@ -138,8 +164,11 @@ def _print_report(report: IngestReport, seconds: float) -> None:
     for outcome in report.outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
-          f"{report.flags_added} new flags in {seconds:.1f} s", file=sys.stderr)
+    print(
+        f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
+        f"{report.flags_added} new flags in {seconds:.1f} s",
+        file=sys.stderr,
+    )
 
 
 def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
@@ -151,8 +180,16 @@ def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_table(
             ("id", "speaker", "score", "quantities", "text"),
-            [(c.id, c.speaker or "", f"{c.checkworthiness:.2f}",
-              ", ".join(q.surface for q in c.quantities), c.text) for c in claims],
+            [
+                (
+                    c.id,
+                    c.speaker or "",
+                    f"{c.checkworthiness:.2f}",
+                    ", ".join(q.surface for q in c.quantities),
+                    c.text,
+                )
+                for c in claims
+            ],
         )
     return 0
 
@@ -188,8 +225,17 @@ def _cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
 def _print_flags(flags: Sequence[FlagListing]) -> None:
     _print_table(
         ("id", "kind", "score", "claim", "matched claim", "reason"),
-        [(f.id, f.kind, f"{f.score:.2f}", f"#{f.claim_id} {f.claim_text}",
-          f"#{f.matched_claim_id} {f.matched_claim_text}", f.reason) for f in flags],
+        [
+            (
+                f.id,
+                f.kind,
+                f"{f.score:.2f}",
+                f"#{f.claim_id} {f.claim_text}",
+                f"#{f.matched_claim_id} {f.matched_claim_text}",
+                f.reason,
+            )
+            for f in flags
+        ],
         widths={"claim": 48, "matched claim": 48, "reason": 60},
     )
 
@@ -198,8 +244,9 @@ def _print_table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], widths: dict[str, int] | None = None
 ) -> None:
     limits = {"text": 90, **(widths or {})}
-    cells = [[_cut(str(v), limits.get(h, 30)) for h, v in zip(headers, row, strict=True)]
-             for row in rows]
+    cells = [
+        [_cut(str(v), limits.get(h, 30)) for h, v in zip(headers, row, strict=True)] for row in rows
+    ]
     sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip())
     for row in cells:
@@ -224,12 +271,16 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     with open_database(settings) as conn:
         totals = store.counts(conn)
         flags = store.list_flags(conn)
-    print(f"\nThe store holds {totals['articles']} articles and {totals['claims']} claims: "
-          f"{totals['repeats']} repeats, {totals['contradictions']} contradictions flagged, "
-          f"{totals['related']} related pairs.\n")
+    print(
+        f"\nThe store holds {totals['articles']} articles and {totals['claims']} claims: "
+        f"{totals['repeats']} repeats, {totals['contradictions']} contradictions flagged, "
+        f"{totals['related']} related pairs.\n"
+    )
     _print_flags(flags)
-    print("\nNext: `claimtrack claims`, `claimtrack flags --format jsonl`, "
-          "`claimtrack ingest YOUR_ARTICLE.html`.")
+    print(
+        "\nNext: `claimtrack claims`, `claimtrack flags --format jsonl`, "
+        "`claimtrack ingest YOUR_ARTICLE.html`."
+    )
     return EXIT_FAILURES if report.failed else 0
 
 
@@ -237,8 +288,11 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     if settings.database_url:
         if args.action in ("start", "stop"):
             raise InputError("DATABASE_URL is set: claimtrack does not manage that server")
-        print(settings.database_url if args.action == "url" else
-              "using DATABASE_URL (an external server); nothing embedded is managed")
+        print(
+            settings.database_url
+            if args.action == "url"
+            else "using DATABASE_URL (an external server); nothing embedded is managed"
+        )
         return 0
     data_dir = settings.postgres_dir
     if args.action == "stop":
@@ -265,8 +319,12 @@ def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
 
 
 _HANDLERS = {
-    "ingest": _cmd_ingest, "claims": _cmd_claims, "flags": _cmd_flags, "demo": _cmd_demo,
-    "db": _cmd_db, "settings": _cmd_settings,
+    "ingest": _cmd_ingest,
+    "claims": _cmd_claims,
+    "flags": _cmd_flags,
+    "demo": _cmd_demo,
+    "db": _cmd_db,
+    "settings": _cmd_settings,
 }
 
 if __name__ == "__main__":

@@ -9,8 +9,19 @@ from typing import Any, Literal
 Polarity = Literal["positive", "negative"]
 MatchKind = Literal["repeat", "contradiction", "related"]
 QuantityKind = Literal[
-    "length", "area", "mass", "volume", "speed", "temperature", "duration",
-    "money", "percent", "count", "number", "year", "date",
+    "length",
+    "area",
+    "mass",
+    "volume",
+    "speed",
+    "temperature",
+    "duration",
+    "money",
+    "percent",
+    "count",
+    "number",
+    "year",
+    "date",
 ]
 
 
@@ -55,7 +66,7 @@ class Quantity:
     value: float
     unit: str
     surface: str
-    converted: bool = False  # True when the surface unit differs from `unit`
+    written_unit: str = ""  # the unit as written ("km", "miles"), when it differs from `unit`
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -56,31 +56,44 @@ class Settings(BaseSettings):
         description="Database created and used inside the embedded server.",
     )
     checkworthiness_threshold: float = Field(
-        default=0.4, ge=0.0, le=1.0,
+        default=0.4,
+        ge=0.0,
+        le=1.0,
         description="Sentences scoring at least this check-worthiness are kept as claims.",
     )
     match_suggest_threshold: float = Field(
-        default=0.72, ge=0.0, le=1.0,
+        default=0.72,
+        ge=0.0,
+        le=1.0,
         description="Minimum frame similarity (0-1) for two claims to count as the same claim.",
     )
     match_related_threshold: float = Field(
-        default=0.55, ge=0.0, le=1.0,
+        default=0.55,
+        ge=0.0,
+        le=1.0,
         description="Minimum similarity for a pair to be stored as 'related' (shown, not flagged).",
     )
     candidate_similarity: float = Field(
-        default=0.2, gt=0.0, le=1.0,
+        default=0.2,
+        gt=0.0,
+        le=1.0,
         description="pg_trgm similarity a stored claim's frame needs to be a match candidate.",
     )
     match_candidates: int = Field(
-        default=50, ge=1, le=1000,
+        default=50,
+        ge=1,
+        le=1000,
         description="How many candidates PostgreSQL returns per new claim for re-ranking.",
     )
     min_claim_words: int = Field(
-        default=3, ge=1,
+        default=3,
+        ge=1,
         description="Claims with fewer content words than this are stored but never matched.",
     )
     quantity_tolerance: float = Field(
-        default=0.03, ge=0.0, lt=1.0,
+        default=0.03,
+        ge=0.0,
+        lt=1.0,
         description=(
             "Relative tolerance when comparing quantities written in different units "
             "(20 km vs 12.4 miles); quantities in the same unit must be equal."

@@ -1,1 +1,4 @@
-"""The units of work: fetch, parse, extract, match, and store. Plain typed functions; no Prefect here."""
+"""The units of work: fetch, parse, extract, match and store.
+
+Plain typed functions; nothing here imports Prefect.
+"""

@@ -30,7 +30,9 @@ _RULE = re.compile(
     r"regulation|constitution|court|ruled|unconstitutional|mandatory|prohibit\w*)\b",
     re.IGNORECASE,
 )
-_VOTING = re.compile(r"\b(?:voted|vote[sd]?|votes|ballot|elected|record (?:on|of))\b", re.IGNORECASE)
+_VOTING = re.compile(
+    r"\b(?:voted|vote[sd]?|votes|ballot|elected|record (?:on|of))\b", re.IGNORECASE
+)
 _PREDICTION = re.compile(
     r"\b(?:will|would|going to|expected to|forecasts?|predicts?|projected|by 20\d\d)\b",
     re.IGNORECASE,
@@ -48,8 +50,8 @@ _CITED = re.compile(
 _PERSONAL = re.compile(r"\b(?:I|my|me|I've|I'm)\b")
 _STATE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
-_QUOTE_OPEN = "“\"‘"
-_QUOTE_CLOSE = "”\"’"
+_QUOTE_OPEN = '“"‘'
+_QUOTE_CLOSE = '”"’'
 
 
 @dataclass(frozen=True)
@@ -166,30 +168,36 @@ def _sentence_speakers(
 
 
 def _paragraph_claims(
-    p_index: int, sentences: Sequence[str], speakers: Sequence[tuple[str | None, bool]],
-    publication: str | None, threshold: float, offset: int,
+    p_index: int,
+    sentences: Sequence[str],
+    speakers: Sequence[tuple[str | None, bool]],
+    publication: str | None,
+    threshold: float,
+    offset: int,
 ) -> tuple[list[ClaimDraft], list[int]]:
-    drafts = []
-    unattributed = []
-    for s_index, (sentence, (speaker, quoted)) in enumerate(zip(sentences, speakers, strict=True)):
+    drafts: list[ClaimDraft] = []
+    unattributed: list[int] = []
+    for s_index, (sentence, (speaker, _quoted)) in enumerate(zip(sentences, speakers, strict=True)):
         quantities = extract_quantities(sentence)
         score, reasons = score_sentence(sentence, quantities, speaker is not None)
         if score < threshold:
             continue
         if speaker is None:
             unattributed.append(offset + len(drafts))
-        drafts.append(ClaimDraft(
-            paragraph_index=p_index,
-            sentence_index=s_index,
-            text=sentence,
-            speaker=speaker or publication,
-            quantities=quantities,
-            polarity=polarity_of(sentence),
-            checkworthiness=score,
-            reasons=reasons,
-            frame=build_frame(sentence, quantities, speaker),
-            claim_type=claim_type_of(sentence, quantities, speaker is not None),
-        ))
+        drafts.append(
+            ClaimDraft(
+                paragraph_index=p_index,
+                sentence_index=s_index,
+                text=sentence,
+                speaker=speaker or publication,
+                quantities=quantities,
+                polarity=polarity_of(sentence),
+                checkworthiness=score,
+                reasons=reasons,
+                frame=build_frame(sentence, quantities, speaker),
+                claim_type=claim_type_of(sentence, quantities, speaker is not None),
+            )
+        )
     return drafts, unattributed
 
 

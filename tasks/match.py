@@ -76,7 +76,9 @@ def compare_tokens(new: Sequence[str], old: Sequence[str]) -> FrameComparison:
     unmatched_old = dict.fromkeys(old_tokens, True)
     shared, only_new = [], []
     for token in new_tokens:
-        partner = next((o for o in unmatched_old if unmatched_old[o] and _tokens_equal(token, o)), None)
+        partner = next(
+            (o for o in unmatched_old if unmatched_old[o] and _tokens_equal(token, o)), None
+        )
         if partner is None:
             only_new.append(token)
         else:
@@ -94,7 +96,7 @@ def _groups(quantities: Sequence[Quantity]) -> dict[tuple[str, str], list[Quanti
     groups: dict[tuple[str, str], list[Quantity]] = {}
     for q in quantities:
         if q.kind == "date":
-            year = Quantity("year", float(q.unit[:4]), "year", q.surface)
+            year = Quantity("year", float(int(q.value) // 10000), "year", q.surface)
             groups.setdefault(("year", "year"), []).append(year)
         groups.setdefault((q.kind, q.unit), []).append(q)
     return groups
@@ -125,7 +127,9 @@ def compare_quantities(
                     equal.append(item.surface)
         if unmatched_new and unmatched_old:
             label = {"year": "year", "date": "date"}.get(key[0], "number")
-            differing.append(f"{label} differs: {unmatched_new[0].surface} vs {unmatched_old[0].surface}")
+            differing.append(
+                f"{label} differs: {unmatched_new[0].surface} vs {unmatched_old[0].surface}"
+            )
     # a date group and its derived year group can report the same difference twice
     return list(dict.fromkeys(equal)), _dedupe_years(differing)
 
@@ -186,12 +190,20 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
     new_clauses = split_clauses(new.text, new.quantities, new.speaker)
     old_clauses = split_clauses(old.text, old.quantities, old.speaker)
     if len(new_clauses) > 1 or len(old_clauses) > 1:
-        pairs = [Alignment(compare_tokens(a.tokens, b.tokens), a, b)
-                 for a in new_clauses for b in old_clauses]
+        pairs = [
+            Alignment(compare_tokens(a.tokens, b.tokens), a, b)
+            for a in new_clauses
+            for b in old_clauses
+        ]
         passing = [
-            a for a in pairs
-            if _is_same_frame(a.frames, params, MIN_CLAUSE_TOKENS,
-                              shared_slots(a.new.quantities, a.old.quantities))
+            a
+            for a in pairs
+            if _is_same_frame(
+                a.frames,
+                params,
+                MIN_CLAUSE_TOKENS,
+                shared_slots(a.new.quantities, a.old.quantities),
+            )
         ]
         if passing:
             return max(passing, key=lambda a: a.strength)
@@ -240,8 +252,10 @@ def _related(frames: FrameComparison, params: MatchParams) -> MatchDecision | No
         return None
     swaps = tuple(f"{a} vs {b}" for a, b in zip(frames.only_new, frames.only_old, strict=False))
     return MatchDecision(
-        "related", round(frames.similarity * frames.coverage, 4),
+        "related",
+        round(frames.similarity * frames.coverage, 4),
         "shares wording but not the same claim"
         + (f" (differs: {'; '.join(swaps)})" if swaps else ""),
-        frames.shared, swaps,
+        frames.shared,
+        swaps,
     )

@@ -23,9 +23,30 @@ from tasks.errors import ParseError
 
 # Elements that never hold story text.
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button",
-    "input", "select", "textarea", "nav", "aside", "footer", "header", "menu", "dialog",
-    "figure", "picture", "video", "audio", "object", "embed",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "nav",
+    "aside",
+    "footer",
+    "header",
+    "menu",
+    "dialog",
+    "figure",
+    "picture",
+    "video",
+    "audio",
+    "object",
+    "embed",
 )
 # class/id/role words that mark boilerplate containers.
 _BOILERPLATE_ATTR = re.compile(
@@ -47,8 +68,16 @@ _BOILERPLATE_LINE = re.compile(
 _BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _NEWS_TYPES = {
-    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-    "opinionnewsarticle", "backgroundnewsarticle", "webpage", "report", "claimreview",
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "webpage",
+    "report",
+    "claimreview",
 }
 MIN_PARAGRAPH_CHARS = 25
 
@@ -72,7 +101,7 @@ def decode(body: bytes, charset: str | None) -> str:
 
 
 def parse_plain_text(text: str, url: str) -> ArticleText:
-    """A plain-text article: one paragraph a line, or blank-line separated blocks of wrapped lines."""
+    """A plain-text article: one paragraph a line, or blank-line separated wrapped blocks."""
     paragraphs = tuple(p for p in text_paragraphs(text) if is_story_paragraph(p))
     if not paragraphs:
         raise ParseError(f"{url}: no article text found")
@@ -108,10 +137,10 @@ def parse_html(html: str, url: str) -> ArticleText:
     ld_items = list(json_ld_items(soup))
     article_ld = next((i for i in ld_items if _ld_types(i) & _NEWS_TYPES), {})
     metadata = page_metadata(soup, article_ld, url)
+    author = metadata["author"] or visible_byline(soup)  # before boilerplate removal drops it
     paragraphs = story_paragraphs(soup, article_ld)
     if not paragraphs:
         raise ParseError(f"{url}: no article text found in the page")
-    author = metadata["author"] or visible_byline(soup)
     return ArticleText(
         url=url,
         canonical_url=metadata["canonical"],
@@ -207,8 +236,18 @@ def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str
             canonical = None
     published = parse_date(
         _ld_text(ld.get("datePublished"))
-        or _meta(soup, "article:published_time", "datePublished", "pubdate", "publishdate",
-                 "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date")
+        or _meta(
+            soup,
+            "article:published_time",
+            "datePublished",
+            "pubdate",
+            "publishdate",
+            "date",
+            "dc.date",
+            "DC.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+        )
         or _time_datetime(soup)
     )
     html_tag = soup.find("html")
@@ -246,12 +285,14 @@ def _time_datetime(soup: BeautifulSoup) -> str | None:
 
 
 def visible_byline(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all(attrs={"class": re.compile(r"byline|author", re.IGNORECASE)}):
+    for tag in soup.find_all(class_=re.compile(r"byline|author", re.IGNORECASE)):
         match = _BYLINE.match(clean_text(tag.get_text(" ")))
         if match:
             return match.group(1)
     rel = soup.find("a", rel="author")
-    return clean_text(rel.get_text(" ")) if isinstance(rel, Tag) and rel.get_text().strip() else None
+    return (
+        clean_text(rel.get_text(" ")) if isinstance(rel, Tag) and rel.get_text().strip() else None
+    )
 
 
 def _is_boilerplate(tag: Tag) -> bool:
@@ -261,7 +302,7 @@ def _is_boilerplate(tag: Tag) -> bool:
         return True
     if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
         return True
-    classes = tag.get("class") or []
+    classes: object = tag.get("class") or []
     words = " ".join(classes if isinstance(classes, list) else [str(classes)])
     words += " " + str(tag.get("id", ""))
     return bool(_BOILERPLATE_ATTR.search(words))

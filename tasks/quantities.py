@@ -63,24 +63,61 @@ _UNIT_WORDS: list[tuple[str, Unit]] = [
     (r"years?", Unit("duration", "s", 31_557_600.0)),
     (r"decades?", Unit("duration", "s", 315_576_000.0)),
 ]
-_UNITS_BY_PATTERN = [(re.compile(rf"^(?:{p})$", re.IGNORECASE), u) for p, u in _UNIT_WORDS]
+_UNITS_BY_PATTERN = [
+    (re.compile(rf"^(?:{p})$", re.IGNORECASE), u, re.sub(r"[^\w ]", "", p.split("|")[0]))
+    for p, u in _UNIT_WORDS
+]
 _UNIT_ALTERNATION = "|".join(p for p, _ in _UNIT_WORDS)
 
 _SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-    "pounds sterling": "GBP", "gbp": "GBP", "yen": "JPY", "rupees": "INR", "roubles": "RUB",
-    "rubles": "RUB", "yuan": "CNY", "francs": "CHF",
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pounds sterling": "GBP",
+    "gbp": "GBP",
+    "yen": "JPY",
+    "rupees": "INR",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "yuan": "CNY",
+    "francs": "CHF",
 }
 _MONTHS = {
-    m: i for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
     for m in names
 }
 _MONTH_NAMES = (
@@ -99,9 +136,7 @@ _DATE_DMY = re.compile(
 )
 _DATE_MD = re.compile(rf"\b{_MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s+\d)")
 _DATE_MY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b")
-_MONEY_SYMBOL = re.compile(
-    rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_SCALE}", re.IGNORECASE
-)
+_MONEY_SYMBOL = re.compile(rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_SCALE}", re.IGNORECASE)
 _MONEY_WORD = re.compile(
     rf"(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{'|'.join(_CURRENCY_WORDS)})\b", re.IGNORECASE
 )
@@ -112,14 +147,21 @@ _MEASURE = re.compile(
     rf"(?P<num>{_NUM}){_SCALE}[\s-]?(?P<unit>{_UNIT_ALTERNATION})(?![\w²])", re.IGNORECASE
 )
 _YEAR = re.compile(r"(?<![\w.,$€£-])(?P<year>(?:1[89]|20)\d\d)(?![\w%,.]\d|\s?%)(?:s\b)?")
+# Older years need a word that makes them years: "founded in 1132", "since 1066"
+_CONTEXT_YEAR = re.compile(
+    r"\b(?:in|since|by|from|until|till|circa|year|around|of)\s+(?P<year>1\d\d\d)\b(?![,.]\d|\s?%)",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(
     rf"(?P<num>{_NUM}){_SCALE}(?:\s(?:more|fewer|additional|new|extra|of the|of))?"
     r"(?:\s(?P<noun>[a-z][a-z-]{2,}))?",
     re.IGNORECASE,
 )
 _COUNT_STOP = frozenset(
-    "and or but the a an to in on at of for from by with as per than that which who is are was were "
-    "be been has have had will would said says percent per cent".split()
+    """
+    and or but the a an to in on at of for from by with as per than that which who is are
+    was were be been has have had will would said says percent per cent
+    """.split()
 )
 
 
@@ -157,11 +199,12 @@ def _number(text: str, scale: str | None) -> float:
     return value
 
 
-def _unit_for(word: str) -> Unit | None:
+def _unit_for(word: str) -> tuple[Unit, str] | None:
+    """The unit a word names, and a stable name for the written unit."""
     cleaned = re.sub(r"\s+", " ", word.strip())
-    for pattern, unit in _UNITS_BY_PATTERN:
+    for pattern, unit, name in _UNITS_BY_PATTERN:
         if pattern.match(cleaned):
-            return unit
+            return unit, name
     return None
 
 
@@ -191,15 +234,18 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
         for m in pattern.finditer(text):
             if free(m.span()):
                 month = _month_key(m["month"])
-                value = f"{m['year']}-{month:02d}-{int(m['day']):02d}"
-                add(m.span(), Quantity("date", float(int(m["year"]) * 10000 + month * 100 + int(m["day"])), value, m[0]))
+                day_number = int(m["year"]) * 10000 + month * 100 + int(m["day"])
+                add(m.span(), Quantity("date", float(day_number), "day", m[0]))
     for m in _DATE_MD.finditer(text):
         if free(m.span()):
             taken.append(m.span())  # a day without a year ("July 20"): not a number to compare
     for m in _DATE_MY.finditer(text):
         if free(m.span()):
             month = _month_key(m["month"])
-            add(m.span(), Quantity("date", float(int(m["year"]) * 10000 + month * 100), f"{m['year']}-{month:02d}", m[0]))
+            add(
+                m.span(),
+                Quantity("date", float(int(m["year"]) * 10000 + month * 100), "month", m[0]),
+            )
     for m in _MONEY_SYMBOL.finditer(text):
         if free(m.span()):
             currency = _CURRENCY_SYMBOLS[m["cur"].lower()]
@@ -213,18 +259,19 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
             unit = "pp" if m["unit"].lower().startswith("percentage") else "%"
             add(m.span(), Quantity("percent", _number(m["num"], None), unit, m[0].strip()))
     for m in _MEASURE.finditer(text):
-        unit = _unit_for(m["unit"])
-        if unit is None or not free(m.span()):
+        found_unit = _unit_for(m["unit"])
+        if found_unit is None or not free(m.span()):
             continue
-        if unit.base == "m" and m["unit"].lower() == "m" and m["scale"] is None:
+        measure, written = found_unit
+        if measure.base == "m" and m["unit"].lower() == "m" and m["scale"] is None:
             continue  # "5 m" alone is too ambiguous (metres or millions)
-        amount = _number(m["num"], m["scale"])
-        value = amount * unit.factor + unit.offset
-        converted = unit.factor != 1.0 or unit.offset != 0.0
-        add(m.span(), Quantity(unit.kind, value, unit.base, m[0].strip(), converted))
-    for m in _YEAR.finditer(text):
-        if free(m.span()):
-            add(m.span(), Quantity("year", float(m["year"]), "year", m[0]))
+        value = _number(m["num"], m["scale"]) * measure.factor + measure.offset
+        add(m.span(), Quantity(measure.kind, value, measure.base, m[0].strip(), written))
+    for pattern in (_YEAR, _CONTEXT_YEAR):
+        for m in pattern.finditer(text):
+            span = m.span("year")
+            if free(span):
+                add(span, Quantity("year", float(m["year"]), "year", m["year"]))
     for m in _COUNT.finditer(text):
         span = (m.start(), m.end("num") if m["scale"] is None else m.end("scale"))
         if not free(span):
@@ -234,7 +281,7 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
         if noun and noun.lower() not in _COUNT_STOP:
             add((m.start(), m.end()), Quantity("count", amount, _noun_unit(noun), m[0].strip()))
         else:
-            add(span, Quantity("number", amount, "", text[span[0]:span[1]].strip()))
+            add(span, Quantity("number", amount, "", text[span[0] : span[1]].strip()))
     return tuple(q for _, q in sorted(found, key=lambda item: item[0]))
 
 
@@ -244,11 +291,11 @@ def _month_key(name: str) -> int:
 
 
 def same_amount(a: Quantity, b: Quantity, tolerance: float) -> bool:
-    """Equal within `tolerance` (relative) when either side was converted from another unit;
-    exactly equal otherwise."""
+    """Equal within `tolerance` (relative) when the two were written in different units (the
+    conversion and its rounding blur them); exactly equal otherwise."""
     if (a.kind, a.unit) != (b.kind, b.unit):
         return False
-    allowed = tolerance if (a.converted or b.converted) else 1e-9
+    allowed = tolerance if a.written_unit != b.written_unit else 1e-9
     return math.isclose(a.value, b.value, rel_tol=allowed, abs_tol=1e-9)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = frozenset("""
-mr mrs ms dr prof sr jr st mt gen lt col sgt capt cmdr adm gov sen rep rev hon pres supt insp
-jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-inc ltd co corp dept univ assn bros vol fig est approx vs etc al ft pp cf
-""".split())
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt gen lt col sgt capt cmdr adm gov sen rep rev hon pres supt
+    insp jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
+    fri sat sun inc ltd co corp dept univ assn bros vol fig est approx vs etc al ft pp cf
+    """.split()
+)
 # A sentence ends at . ! or ?, possibly followed by closing quotes or brackets, then space and an
 # opening quote, bracket, capital letter or digit.
 _BOUNDARY = re.compile(r"""([.!?]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")

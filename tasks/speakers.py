@@ -18,7 +18,10 @@ _NAME = rf"{_NAME_TOKEN}(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?{_NAME_TOKEN}){{
 _PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey"
 _SUBJECT = rf"(?P<name>{_NAME}|{_PRONOUN})"
 _APPOSITIVE = r"(?:,[^,“”\"]{1,200},)?"
-_TIME_WORDS = r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|earlier|later|recently|also|again|previously|then|once))?"
+_TIME_WORDS = (
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+    r"yesterday|earlier|later|recently|also|again|previously|then|once))?"
+)
 
 # "Putin said", "Radchenko, a professor, wrote", "he added"
 _NAME_VERB = re.compile(rf"{_SUBJECT}{_APPOSITIVE}{_TIME_WORDS}\s+(?:{REPORTING_VERBS})\b")
@@ -30,19 +33,24 @@ _ACCORDING = re.compile(rf"\baccording to\s+(?:the\s+)?(?P<name>{_NAME})")
 _DASH_CREDIT = re.compile(rf"^[—―–-]\s*(?P<name>{_NAME})")
 
 _TITLE_WORDS = frozenset(
-    """president vice prime minister foreign defense defence secretary state of general gen gen.
-    dr dr. mr mr. mrs mrs. ms ms. professor prof prof. senator sen sen. representative rep rep.
-    governor gov gov. mayor chancellor king queen prince princess chief executive officer
-    spokesman spokeswoman spokesperson director chairman chairwoman chair ambassador commissioner
-    judge justice pope sir lord lady deputy assistant ceo leader speaker house senate attorney
-    health finance economy interior home treasury army navy commander colonel col col. captain
-    lieutenant sergeant premier dictator strongman analyst economist official officials the
-    former acting incoming outgoing u.s. us un eu nato white""".split()
+    """
+    president vice prime minister foreign defense defence secretary state of general gen
+    gen. dr dr. mr mr. mrs mrs. ms ms. professor prof prof. senator sen sen. representative
+    rep rep. governor gov gov. mayor chancellor king queen prince princess chief executive
+    officer spokesman spokeswoman spokesperson director chairman chairwoman chair ambassador
+    commissioner judge justice pope sir lord lady deputy assistant ceo leader speaker house
+    senate attorney health finance economy interior home treasury army navy commander
+    colonel col col. captain lieutenant sergeant premier dictator strongman analyst
+    economist official officials the former acting incoming outgoing u.s. us un eu nato
+    white
+    """.split()
 )
 _NOT_NAMES = frozenset(
-    """it this that these those there here what which who we i you our their his her its
-    monday tuesday wednesday thursday friday saturday sunday but and or so yet if when while
-    although because however meanwhile moreover""".split()
+    """
+    it this that these those there here what which who we i you our their his her its monday
+    tuesday wednesday thursday friday saturday sunday but and or so yet if when while
+    although because however meanwhile moreover
+    """.split()
 )
 _NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|can|ish|i)$")
 

@@ -53,25 +53,43 @@ def start_run(conn: Connection, source: str | None, targets_total: int) -> int:
 def finish_run(conn: Connection, run_id: int, outcomes: Sequence[TargetOutcome]) -> None:
     failed = sum(1 for o in outcomes if o.status == "failed")
     with conn.transaction():
-        _run(conn, "finish_run", {
-            "run_id": run_id,
-            "status": "finished",
-            "targets_failed": failed,
-            "claims_added": sum(o.claims_added for o in outcomes),
-            "flags_added": sum(o.flags_added for o in outcomes),
-        })
+        _run(
+            conn,
+            "finish_run",
+            {
+                "run_id": run_id,
+                "status": "finished",
+                "targets_failed": failed,
+                "claims_added": sum(o.claims_added for o in outcomes),
+                "flags_added": sum(o.flags_added for o in outcomes),
+            },
+        )
 
 
 def log_fetch(
-    conn: Connection, run_id: int, outcome: TargetOutcome, *, url: str | None,
-    http_status: int | None, duration_ms: int,
+    conn: Connection,
+    run_id: int,
+    outcome: TargetOutcome,
+    *,
+    url: str | None,
+    http_status: int | None,
+    duration_ms: int,
 ) -> None:
     with conn.transaction():
-        _run(conn, "log_fetch", {
-            "run_id": run_id, "target": outcome.target, "url": url, "outcome": outcome.status,
-            "http_status": http_status, "reason": outcome.reason, "article_id": outcome.article_id,
-            "duration_ms": duration_ms,
-        })
+        _run(
+            conn,
+            "log_fetch",
+            {
+                "run_id": run_id,
+                "target": outcome.target,
+                "url": url,
+                "outcome": outcome.status,
+                "http_status": http_status,
+                "reason": outcome.reason,
+                "article_id": outcome.article_id,
+                "duration_ms": duration_ms,
+            },
+        )
 
 
 def save_article(
@@ -79,17 +97,33 @@ def save_article(
 ) -> tuple[int, int | None]:
     """Store the article and this revision of its text: (article_id, revision_id or None when
     this exact text was stored before). Call inside a transaction."""
-    rows = _run(conn, "upsert_article", {
-        "url": article.identity_url, "fetched_url": article.url, "title": article.title,
-        "author": article.author, "published_at": article.published_at, "source": source,
-        "site_name": article.site_name, "language": article.language,
-    })
+    rows = _run(
+        conn,
+        "upsert_article",
+        {
+            "url": article.identity_url,
+            "fetched_url": article.url,
+            "title": article.title,
+            "author": article.author,
+            "published_at": article.published_at,
+            "source": source,
+            "site_name": article.site_name,
+            "language": article.language,
+        },
+    )
     article_id = int(rows[0]["id"])
     body = "\n\n".join(article.paragraphs)
-    revision = _run(conn, "insert_revision", {
-        "article_id": article_id, "content_sha256": sha256(body), "body": body,
-        "paragraph_count": len(article.paragraphs), "run_id": run_id,
-    })
+    revision = _run(
+        conn,
+        "insert_revision",
+        {
+            "article_id": article_id,
+            "content_sha256": sha256(body),
+            "body": body,
+            "paragraph_count": len(article.paragraphs),
+            "run_id": run_id,
+        },
+    )
     if not revision:
         return article_id, None
     revision_id = int(revision[0]["id"])
@@ -103,14 +137,25 @@ def insert_claims(
     """Store the drafts the article does not have yet; return the new ones."""
     added = []
     for draft in drafts:
-        rows = _run(conn, "insert_claim", {
-            "article_id": article_id, "revision_id": revision_id,
-            "paragraph_index": draft.paragraph_index, "sentence_index": draft.sentence_index,
-            "text": draft.text, "text_sha256": sha256(draft.text), "speaker": draft.speaker,
-            "quantities": Jsonb([q.to_json() for q in draft.quantities]),
-            "polarity": draft.polarity, "checkworthiness": draft.checkworthiness,
-            "reasons": list(draft.reasons), "claim_type": draft.claim_type, "frame": draft.frame,
-        })
+        rows = _run(
+            conn,
+            "insert_claim",
+            {
+                "article_id": article_id,
+                "revision_id": revision_id,
+                "paragraph_index": draft.paragraph_index,
+                "sentence_index": draft.sentence_index,
+                "text": draft.text,
+                "text_sha256": sha256(draft.text),
+                "speaker": draft.speaker,
+                "quantities": Jsonb([q.to_json() for q in draft.quantities]),
+                "polarity": draft.polarity,
+                "checkworthiness": draft.checkworthiness,
+                "reasons": list(draft.reasons),
+                "claim_type": draft.claim_type,
+                "frame": draft.frame,
+            },
+        )
         if rows:
             added.append(StoredClaim.from_row(rows[0]))
     return added
@@ -121,10 +166,16 @@ def claim_candidates(
 ) -> list[StoredClaim]:
     """Earlier claims from other revisions whose frames share trigrams with this claim's."""
     _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
-    rows = _run(conn, "claim_candidates", {
-        "frame": claim.frame, "claim_id": claim.id, "revision_id": claim.revision_id,
-        "limit": limit,
-    })
+    rows = _run(
+        conn,
+        "claim_candidates",
+        {
+            "frame": claim.frame,
+            "claim_id": claim.id,
+            "revision_id": claim.revision_id,
+            "limit": limit,
+        },
+    )
     return [StoredClaim.from_row(row) for row in rows]
 
 
@@ -132,15 +183,24 @@ def insert_match(
     conn: Connection, claim_id: int, matched_claim_id: int, decision: MatchDecision, method: str
 ) -> bool:
     """Record a match; False when this pair was already recorded."""
-    rows = _run(conn, "insert_match", {
-        "claim_id": claim_id, "matched_claim_id": matched_claim_id, "kind": decision.kind,
-        "score": round(decision.score, 4), "reason": decision.reason,
-        "details": Jsonb({
-            "matched_parts": list(decision.matched_parts),
-            "differing_parts": list(decision.differing_parts),
-        }),
-        "method": method,
-    })
+    rows = _run(
+        conn,
+        "insert_match",
+        {
+            "claim_id": claim_id,
+            "matched_claim_id": matched_claim_id,
+            "kind": decision.kind,
+            "score": round(decision.score, 4),
+            "reason": decision.reason,
+            "details": Jsonb(
+                {
+                    "matched_parts": list(decision.matched_parts),
+                    "differing_parts": list(decision.differing_parts),
+                }
+            ),
+            "method": method,
+        },
+    )
     return bool(rows)
 
 
@@ -168,5 +228,3 @@ def run_failures(conn: Connection, run_id: int) -> list[dict[str, Any]]:
     rows = _run(conn, "run_failures", {"run_id": run_id})
     conn.rollback()
     return rows
-
-

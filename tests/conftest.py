@@ -43,7 +43,9 @@ def _url_for(admin_url: str, dbname: str) -> str:
 @pytest.fixture(scope="session")
 def template_url(pg_admin_url: str) -> str:
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE_DB)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE_DB))
+        )
     ensure_database(pg_admin_url, TEMPLATE_DB)
     url = _url_for(pg_admin_url, TEMPLATE_DB)
     with connect(url, migrate=False) as conn:
@@ -56,11 +58,16 @@ def db_url(pg_admin_url: str, template_url: str) -> Iterator[str]:
     """A fresh, migrated database for one test, dropped afterwards."""
     name = f"claimtrack_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(TEMPLATE_DB)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
+            )
+        )
     yield _url_for(pg_admin_url, name)
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 @pytest.fixture

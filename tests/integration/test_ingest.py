@@ -1,0 +1,89 @@
+"""The pipeline on a real PostgreSQL: our own articles in, the expected flags out; reruns add
+nothing; failures are logged and do not stop the run."""
+
+from pathlib import Path
+
+import pytest
+
+from tasks import store
+from tasks.fetch import fetch_document
+from tasks.ingest import ingest_targets
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.integration
+ARTICLES = sorted(str(p) for p in (FIXTURES / "articles").iterdir())
+
+
+def run(conn, settings, targets):
+    return ingest_targets(
+        conn, targets, settings=settings, fetch=lambda t: fetch_document(t, settings)
+    )
+
+
+def flags_by_kind(conn):
+    found: dict[str, list[tuple[str, str, str]]] = {"repeat": [], "contradiction": []}
+    for flag in store.list_flags(conn):
+        found[flag.kind].append((flag.claim_text, flag.matched_claim_text, flag.reason))
+    return found
+
+
+def has_flag(flags, new_words, old_words, reason_words=""):
+    return any(
+        new_words in new and old_words in old and reason_words in reason
+        for new, old, reason in flags
+    )
+
+
+def test_fixture_articles_give_the_expected_flags(conn, settings):
+    report = run(conn, settings, ARTICLES)
+    assert [o.status for o in report.outcomes] == ["ingested"] * 4
+    flags = flags_by_kind(conn)
+    contradictions, repeats = flags["contradiction"], flags["repeat"]
+    assert has_flag(contradictions, "420,000 households", "240,000 households",
+                    "number differs: 420,000 households vs 240,000 households")
+    assert has_flag(contradictions, "completed in 1976", "completed in 1967", "year differs")
+    assert has_flag(contradictions, "have not cut", "cut their use by 9 percent",
+                    "polarity differs")
+    assert has_flag(repeats, "38 percent", "38%", "38 percent = 38%")
+    assert has_flag(repeats, "41 millimetres, according to", "41 millimetres, less than")
+    every = contradictions + repeats
+    assert not has_flag(every, "tunnel", ""), "the tunnel is another subject"
+    assert not has_flag(every, "", "tunnel")
+
+
+def test_rerun_adds_nothing(conn, settings):
+    run(conn, settings, ARTICLES)
+    before = store.counts(conn)
+    report = run(conn, settings, ARTICLES)
+    assert [o.status for o in report.outcomes] == ["unchanged"] * 4
+    assert store.counts(conn) == before
+
+
+def test_failures_are_logged_and_the_rest_is_kept(conn, settings, tmp_path: Path):
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><nav>Home | News</nav></body></html>")
+    targets = [ARTICLES[0], str(tmp_path / "missing.html"), str(empty), ARTICLES[1]]
+    report = run(conn, settings, targets)
+    assert [o.status for o in report.outcomes] == ["ingested", "failed", "failed", "ingested"]
+    assert "no such file" in report.outcomes[1].reason
+    assert "no article text" in report.outcomes[2].reason
+    failures = store.run_failures(conn, report.run_id)
+    assert [f["target"] for f in failures] == targets[1:3]
+    assert store.counts(conn)["articles"] == 2
+
+
+def test_changed_text_adds_only_its_new_claims(conn, settings, tmp_path: Path):
+    page = tmp_path / "story.html"
+    original = (FIXTURES / "articles" / "03-valley-post-correction.html").read_text()
+    page.write_text(original)
+    run(conn, settings, [str(page)])
+    claims_before = store.counts(conn)["claims"]
+    page.write_text(original.replace(
+        "</div>\n  <div class=\"share-tools\">",
+        "<p>The company will fine customers who break the ban up to £1,000, it said.</p>"
+        "</div>\n  <div class=\"share-tools\">",
+    ))
+    report = run(conn, settings, [str(page)])
+    assert report.outcomes[0].status == "ingested"
+    assert report.outcomes[0].claims_added == 1
+    assert store.counts(conn)["claims"] == claims_before + 1

@@ -1,0 +1,122 @@
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schemas.records import FetchedDocument
+from tasks.errors import ParseError
+from tasks.parse import parse_document, parse_html, parse_plain_text
+from tests.conftest import FIXTURES
+
+BOILERPLATE = (
+    "Advertisement",
+    "Share this article",
+    "newsletter",
+    "Most read",
+    "cookies",
+    "Related",
+    "Read more",
+    "Subscribe",
+    "comment",
+    "Registered in England",
+)
+
+
+def load(name: str):
+    path = FIXTURES / "articles" / name
+    kind = "text/plain" if name.endswith(".txt") else "text/html"
+    return parse_document(FetchedDocument(str(path), path.as_uri(), path.read_bytes(), kind))
+
+
+def test_json_ld_graph_metadata_and_story_text():
+    article = load("01-valley-post-reservoir.html")
+    assert article.title == "Reservoir levels fall as drought deepens"
+    assert article.author == "Priya Natarajan"
+    assert article.published_at == datetime(2023, 7, 3, 7, 0, tzinfo=UTC)
+    assert article.canonical_url == "https://valley-post.example/2023/07/03/reservoir-drought"
+    assert article.site_name == "The Valley Post"
+    assert article.language == "en-GB"
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[0].startswith("Water levels at the Kestrel Dale reservoir")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01-valley-post-reservoir.html",
+        "02-northern-herald-hosepipe.html",
+        "03-valley-post-correction.html",
+    ],
+)
+def test_boilerplate_is_dropped(name):
+    text = "\n".join(load(name).paragraphs)
+    for phrase in BOILERPLATE:
+        assert phrase.lower() not in text.lower(), phrase
+
+
+def test_meta_tags_byline_and_og_url():
+    article = load("02-northern-herald-hosepipe.html")
+    assert article.canonical_url == "https://northern-herald.example/news/hosepipe-ban-ruled-out"
+    assert article.author == "Tom Ellery"  # from the visible byline
+    assert article.site_name == "Northern Herald"
+    assert article.published_at is not None and article.published_at.day == 5
+
+
+def test_plain_text_paragraphs_and_capital_lines():
+    article = load("04-plain-wire.txt")
+    assert len(article.paragraphs) == 2
+    assert all("ADVERTISEMENT" not in p for p in article.paragraphs)
+
+
+def test_wrapped_plain_text_is_joined():
+    text = (
+        "The council met on Monday and agreed\nto build a new school for 400 pupils.\n\n"
+        "Second paragraph is here and it is long enough."
+    )
+    article = parse_plain_text(text, "file:///x.txt")
+    assert (
+        article.paragraphs[0]
+        == "The council met on Monday and agreed to build a new school for 400 pupils."
+    )
+
+
+def test_empty_page_is_a_parse_error():
+    with pytest.raises(ParseError):
+        parse_html("<html><body><nav>Home</nav></body></html>", "https://example.org/x")
+
+
+@given(
+    st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='ad'>",
+                "</div>",
+                "<article>",
+                "<script>",
+                "{",
+                "<meta",
+                "content='x'>",
+                "Text with 20 km.",
+                "<h1>",
+                "&amp;",
+                "<!--",
+                "-->",
+                "<br>",
+                "\x00",
+                "“",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+@settings(max_examples=200, deadline=None)
+def test_arbitrary_html_never_crashes(html):
+    try:
+        article = parse_html(html, "https://example.org/page")
+    except ParseError:
+        return
+    assert all(isinstance(p, str) and p for p in article.paragraphs)

@@ -1,0 +1,96 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tasks.quantities import extract_quantities, same_amount, spell_out_numbers
+
+
+def only(sentence: str):
+    found = extract_quantities(sentence)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The convoy stopped 20 km from the checkpoint.",
+        "The convoy stopped 20 kilometres from the checkpoint.",
+        "The convoy stopped twenty kilometers from the checkpoint.",
+        "The convoy stopped 12.43 miles from the checkpoint.",
+    ],
+)
+def test_lengths_in_any_unit_normalise_to_metres(sentence):
+    quantity = only(sentence)
+    assert quantity.kind == "length" and quantity.unit == "m"
+    assert math.isclose(quantity.value, 20_000, rel_tol=0.001)
+
+
+def test_percent_forms_are_equal():
+    a, b = only("Prices rose 3.8 percent."), only("Prices rose 3.8%.")
+    assert (a.kind, a.unit, a.value) == (b.kind, b.unit, b.value) == ("percent", "%", 3.8)
+
+
+def test_percentage_points_are_not_percent():
+    assert only("The rate fell 0.5 percentage points.").unit == "pp"
+
+
+def test_money_with_scale_words():
+    quantity = only("The stadium will cost $450 million.")
+    assert (quantity.kind, quantity.unit, quantity.value) == ("money", "USD", 450e6)
+    assert only("The plan costs €2.5bn.").value == 2.5e9
+    assert only("It raised 3 billion dollars.").value == 3e9
+
+
+def test_area_conversion_hectares_to_acres():
+    hectares, acres = extract_quantities("Fire burned 12,000 hectares, about 29,650 acres.")
+    assert hectares.kind == acres.kind == "area"
+    assert same_amount(hectares, acres, tolerance=0.01)
+
+
+def test_years_dates_and_counts():
+    found = extract_quantities("On March 3, 2021, 5,000 troops crossed; the war began in 2014.")
+    kinds = [(q.kind, q.unit) for q in found]
+    assert kinds == [("date", "day"), ("count", "troop"), ("year", "year")]
+
+
+def test_thousands_separator_is_one_number():
+    assert only("About 240,000 households were affected.").value == 240_000
+
+
+def test_day_without_year_is_not_a_number():
+    assert extract_quantities("MADRID, July 20 (Wire) - Talks ended.") == ()
+
+
+def test_same_unit_must_match_exactly_but_conversions_get_tolerance():
+    assert not same_amount(only("It is 20 km away."), only("It is 20.5 km away."), 0.05)
+    assert same_amount(only("It is 20 km away."), only("It is 12 miles away."), 0.05)
+    assert not same_amount(only("It is 20 km away."), only("It is 200 km away."), 0.05)
+
+
+def test_spell_out_keeps_scale_after_digits_and_lone_one():
+    assert spell_out_numbers("$450 million") == "$450 million"
+    assert spell_out_numbers("one of the twenty-five") == "one of the 25"
+
+
+UNITS = [("km", 1000.0), ("miles", 1609.344), ("metres", 1.0), ("feet", 0.3048)]
+
+
+@given(st.integers(min_value=1, max_value=999_999), st.sampled_from(UNITS), st.sampled_from(UNITS))
+def test_conversions_round_trip(amount, unit_a, unit_b):
+    a = only(f"It stands {amount} {unit_a[0]} from here.")
+    converted = a.value / unit_b[1]
+    b = only(f"It stands {converted:.12f} {unit_b[0]} from here.")
+    assert same_amount(a, b, tolerance=1e-4)
+
+
+@given(
+    st.integers(min_value=1, max_value=10**6),
+    st.integers(min_value=1, max_value=10**6),
+    st.sampled_from(["km", "miles", "hectares", "acres", "percent", "kg"]),
+)
+def test_normalisation_preserves_order(x, y, unit):
+    qx, qy = only(f"It was {x} {unit} then."), only(f"It was {y} {unit} then.")
+    assert (x < y) == (qx.value < qy.value)

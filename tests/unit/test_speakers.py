@@ -1,0 +1,41 @@
+import pytest
+
+from tasks.speakers import SpeakerTracker, attributed_speaker, normalise_name
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+        ("Secretary of State Antony Blinken", "Antony Blinken"),
+        ("Dr. Sergey Radchenko", "Sergey Radchenko"),
+        ("Mayor Elena Ortiz", "Elena Ortiz"),
+        ("Putin", "Putin"),
+    ],
+)
+def test_titles_are_stripped(raw, name):
+    assert normalise_name(raw) == name
+
+
+def test_surname_expands_to_the_full_name_seen_earlier():
+    tracker = SpeakerTracker()
+    tracker.learn_titled_names("Prime Minister Ada Novak opened the session.")
+    assert attributed_speaker("“We will win,” Novak said.", tracker) == "Ada Novak"
+    assert attributed_speaker("“And soon,” she added.", tracker) == "Ada Novak"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“Taxes will fall,” said Finance Minister Jon Berg.",
+        "Jon Berg, who leads the finance ministry, said taxes will fall.",
+        "Taxes will fall, according to Jon Berg.",
+        "Jon Berg told reporters on Monday that taxes will fall.",
+    ],
+)
+def test_attribution_patterns(sentence):
+    assert attributed_speaker(sentence, SpeakerTracker()) == "Jon Berg"
+
+
+def test_no_speaker_without_attribution():
+    assert attributed_speaker("Taxes will fall by 2% next year.", SpeakerTracker()) is None
