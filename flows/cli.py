@@ -34,6 +34,8 @@ def _prefect_defaults() -> None:
     """Quiet, offline-friendly Prefect defaults; the user's environment wins."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # claimtrack reports each failed target itself, in one line; Prefect's task tracebacks are noise
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
@@ -127,11 +129,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CLAIMTRACK_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (set CLAIMTRACK_DEBUG=1 for details)")
     return EXIT_ERROR
 
 
 def _error(message: str) -> None:
-    print(f"claimtrack: error: {message}", file=sys.stderr)
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"claimtrack: error: {one_line}", file=sys.stderr)
 
 
 def run_ingest(

@@ -43,7 +43,8 @@ def fetch(target: str) -> FetchedDocument:
 def print_outcome(outcome: TargetOutcome) -> None:
     """One progress line on stderr per target, so stdout stays clean for data."""
     if outcome.status == "failed":
-        line = f"failed     {outcome.target}: {outcome.reason}"
+        reason = outcome.reason.removeprefix(f"{outcome.target}: ")
+        line = f"failed     {outcome.target}: {reason}"
     elif outcome.status == "unchanged":
         line = f"unchanged  {outcome.target} (already stored)"
     else:

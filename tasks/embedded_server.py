@@ -55,7 +55,7 @@ def read_state(data_dir: Path) -> ServerState:
     pid_file = data_dir / "postmaster.pid"
     try:
         lines = pid_file.read_text().splitlines()
-    except (FileNotFoundError, PermissionError):
+    except OSError:
         lines = []
     if len(lines) < 8:
         return ServerState(data_dir, initialised, False, None, None, None)

@@ -27,8 +27,11 @@ class Handler(BaseHTTPRequestHandler):
             "/broken": (503, "text/html", b"down"),
             "/huge": (200, "text/html", b"<p>" + b"x" * 50_000 + b"</p>"),
             "/image": (200, "image/png", b"\x89PNG"),
-            "/latin1": (200, "text/html; charset=iso-8859-1",
-                        "<p>Caf\u00e9 prices rose 4% in 2023.</p>".encode("latin-1")),
+            "/latin1": (
+                200,
+                "text/html; charset=iso-8859-1",
+                "<p>Caf\u00e9 prices rose 4% in 2023.</p>".encode("latin-1"),
+            ),
         }
         if self.path == "/slow":
             time.sleep(2)
@@ -70,13 +73,16 @@ def test_declared_charset_is_kept(base_url):
     assert fetch_url(f"{base_url}/latin1", SETTINGS).charset == "iso-8859-1"
 
 
-@pytest.mark.parametrize(("path", "transient", "words"), [
-    ("/missing", False, "HTTP 404"),
-    ("/broken", True, "HTTP 503"),
-    ("/huge", False, "over the 20000"),
-    ("/image", False, "not an article"),
-    ("/slow", True, "timed out"),
-])
+@pytest.mark.parametrize(
+    ("path", "transient", "words"),
+    [
+        ("/missing", False, "HTTP 404"),
+        ("/broken", True, "HTTP 503"),
+        ("/huge", False, "over the 20000"),
+        ("/image", False, "not an article"),
+        ("/slow", True, "timed out"),
+    ],
+)
 def test_failures_say_why_and_whether_to_retry(base_url, path, transient, words):
     with pytest.raises(FetchError) as caught:
         fetch_url(f"{base_url}{path}", SETTINGS)

@@ -39,11 +39,16 @@ def test_fixture_articles_give_the_expected_flags(conn, settings):
     assert [o.status for o in report.outcomes] == ["ingested"] * 4
     flags = flags_by_kind(conn)
     contradictions, repeats = flags["contradiction"], flags["repeat"]
-    assert has_flag(contradictions, "420,000 households", "240,000 households",
-                    "number differs: 420,000 households vs 240,000 households")
+    assert has_flag(
+        contradictions,
+        "420,000 households",
+        "240,000 households",
+        "number differs: 420,000 households vs 240,000 households",
+    )
     assert has_flag(contradictions, "completed in 1976", "completed in 1967", "year differs")
-    assert has_flag(contradictions, "have not cut", "cut their use by 9 percent",
-                    "polarity differs")
+    assert has_flag(
+        contradictions, "have not cut", "cut their use by 9 percent", "polarity differs"
+    )
     assert has_flag(repeats, "38 percent", "38%", "38 percent = 38%")
     assert has_flag(repeats, "41 millimetres, according to", "41 millimetres, less than")
     every = contradictions + repeats
@@ -78,11 +83,13 @@ def test_changed_text_adds_only_its_new_claims(conn, settings, tmp_path: Path):
     page.write_text(original)
     run(conn, settings, [str(page)])
     claims_before = store.counts(conn)["claims"]
-    page.write_text(original.replace(
-        "</div>\n  <div class=\"share-tools\">",
-        "<p>The company will fine customers who break the ban up to £1,000, it said.</p>"
-        "</div>\n  <div class=\"share-tools\">",
-    ))
+    page.write_text(
+        original.replace(
+            '</div>\n  <div class="share-tools">',
+            "<p>The company will fine customers who break the ban up to £1,000, it said.</p>"
+            '</div>\n  <div class="share-tools">',
+        )
+    )
     report = run(conn, settings, [str(page)])
     assert report.outcomes[0].status == "ingested"
     assert report.outcomes[0].claims_added == 1

@@ -32,7 +32,9 @@ def catalog(url: str) -> dict[str, list[tuple]]:
 
 def fresh_database(pg_admin_url: str, name: str) -> str:
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)
 

@@ -1,0 +1,149 @@
+"""The command line as a user runs it: a separate process, real database, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from schemas.settings import Settings
+from tasks.fetch import fetch_document
+from tasks.ingest import ingest_targets
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+CLAIM_KEYS = {
+    "id",
+    "article_id",
+    "article_url",
+    "source",
+    "published_at",
+    "text",
+    "speaker",
+    "quantities",
+    "polarity",
+    "checkworthiness",
+}
+FLAG_KEYS = {
+    "id",
+    "kind",
+    "claim_id",
+    "claim_text",
+    "matched_claim_id",
+    "matched_claim_text",
+    "score",
+    "reason",
+    "status",
+}
+
+
+def claimtrack(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
+    full_env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_one_line_error(result, words: str):
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("claimtrack: error:"), result.stderr
+    assert words in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def filled_db(db_url: str) -> str:
+    settings = Settings(database_url=db_url)
+    articles = sorted(str(p) for p in (FIXTURES / "articles").glob("*.html"))
+    from tasks.database import connect
+
+    with connect(db_url) as conn:
+        ingest_targets(
+            conn,
+            articles,
+            settings=settings,
+            fetch=lambda t: fetch_document(t, settings),
+            source="fixtures",
+        )
+    return db_url
+
+
+def test_claims_jsonl_has_the_documented_fields(filled_db):
+    result = claimtrack("claims", "--format", "jsonl", env={"DATABASE_URL": filled_db})
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(row.keys() >= CLAIM_KEYS for row in rows)
+    assert {row["source"] for row in rows} == {"fixtures"}
+    assert any(q["kind"] == "count" for row in rows for q in row["quantities"])
+
+
+def test_flags_jsonl_has_the_documented_fields(filled_db):
+    result = claimtrack("flags", "--format", "jsonl", env={"DATABASE_URL": filled_db})
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {row["kind"] for row in rows} == {"repeat", "contradiction"}
+    assert all(row.keys() >= FLAG_KEYS for row in rows)
+
+
+def test_table_output_and_listing_do_not_import_prefect(filled_db):
+    code = (
+        "import sys; from flows.cli import main; main(['flags']); "
+        "print('PREFECT' if 'prefect' in sys.modules else 'NO-PREFECT')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": filled_db},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "contradiction" in result.stdout
+    assert result.stdout.strip().endswith("NO-PREFECT")
+
+
+def test_missing_file_is_one_clear_line():
+    assert_one_line_error(claimtrack("ingest", "no/such/article.html"), "no such file")
+
+
+def test_unreachable_database_is_one_clear_line():
+    result = claimtrack("claims", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"})
+    assert_one_line_error(result, "database unavailable")
+
+
+def test_embedded_database_that_cannot_start_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = claimtrack(
+        "claims", env={"DATABASE_URL": "", "CLAIMTRACK_HOME": str(blocker / "home")}
+    )
+    assert_one_line_error(result, "CLAIMTRACK_HOME")
+
+
+def test_invalid_setting_is_one_clear_line():
+    result = claimtrack("claims", env={"CLAIMTRACK_CHECKWORTHINESS_THRESHOLD": "2"})
+    assert_one_line_error(result, "checkworthiness_threshold")
+
+
+def test_db_status_does_not_start_anything(tmp_path):
+    result = claimtrack("db", "status", env={"DATABASE_URL": "", "CLAIMTRACK_HOME": str(tmp_path)})
+    assert result.returncode == 0
+    assert "not initialised" in result.stdout
+    assert not (tmp_path / "postgres").exists()
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        env = "DATABASE_URL" if name == "database_url" else f"CLAIMTRACK_{name.upper()}"
+        assert env in readme, f"{env} is not documented in README.md"
