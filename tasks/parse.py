@@ -308,16 +308,64 @@ def _is_boilerplate(tag: Tag) -> bool:
     return bool(_BOILERPLATE_ATTR.search(words))
 
 
+_NEVER_CONTENT = frozenset(("script", "style", "noscript", "template", "svg", "canvas", "iframe"))
+
+
 def strip_boilerplate(root: Tag) -> None:
-    for tag in root.find_all(_DROP_TAGS):
+    """Drop boilerplate elements, except one that holds most of the page's paragraph text: that
+    is a page-wide wrapper (an ASP.NET <form>, a "content-with-sidebar" layout div), not a widget."""
+    for tag in root.find_all(_NEVER_CONTENT):
         tag.decompose()
-    for tag in root.find_all(True):
-        if not tag.decomposed and _is_boilerplate(tag):
+    total = _paragraph_chars(root)
+
+    def is_wrapper(tag: Tag) -> bool:
+        return total > 0 and _paragraph_chars(tag) > total / 2
+
+    for tag in root.find_all(_DROP_TAGS):
+        if not tag.decomposed and not is_wrapper(tag):
             tag.decompose()
+    for tag in root.find_all(True):
+        if not tag.decomposed and _is_boilerplate(tag) and not is_wrapper(tag):
+            tag.decompose()
+
+
+_STRUCTURE_TAGS = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dl",
+    "main",
+)
+MIN_DIV_PARAGRAPH_CHARS = 40
+
+
+def promote_text_divs(root: Tag) -> None:
+    """Treat a <div> or <section> that holds only inline text as a paragraph, as many sites
+    (CNN's "zn-body__paragraph", for one) write paragraphs that way."""
+    for tag in root.find_all(("div", "section")):
+        if (
+            tag.find(_STRUCTURE_TAGS) is None
+            and len(tag.get_text(strip=True)) >= MIN_DIV_PARAGRAPH_CHARS
+        ):
+            tag.name = "p"
 
 
 def story_paragraphs(soup: BeautifulSoup, ld: dict[str, Any]) -> list[str]:
     body = soup.body or soup
+    promote_text_divs(body)
     strip_boilerplate(body)
     container = _story_container(body)
     paragraphs = _blocks(container) if container is not None else []

@@ -152,10 +152,14 @@ _CONTEXT_YEAR = re.compile(
     r"\b(?:in|since|by|from|until|till|circa|year|around|of)\s+(?P<year>1\d\d\d)\b(?![,.]\d|\s?%)",
     re.IGNORECASE,
 )
+# "5,000 troops", "2,500 Afghan civilians", "3 of its commanders", "2 United States service
+# members": the counted noun is the first lower-case word after names and determiners.
 _COUNT = re.compile(
-    rf"(?P<num>{_NUM}){_SCALE}(?:\s(?:more|fewer|additional|new|extra|of the|of))?"
-    r"(?:\s(?P<noun>[a-z][a-z-]{2,}))?",
-    re.IGNORECASE,
+    rf"(?P<num>{_NUM}){_SCALE}"
+    r"(?:\s(?:more|fewer|additional|new|extra|other|of))?"
+    r"(?:\s(?:the|its|their|his|her|our|these|those|whose))?"
+    r"(?:\s(?:[A-Z][\w.&'-]*))*"
+    r"(?:\s(?P<noun>[a-z][a-z-]{2,}))?"
 )
 _COUNT_STOP = frozenset(
     """
