@@ -313,7 +313,7 @@ _NEVER_CONTENT = frozenset(("script", "style", "noscript", "template", "svg", "c
 
 def strip_boilerplate(root: Tag) -> None:
     """Drop boilerplate elements, except one that holds most of the page's paragraph text: that
-    is a page-wide wrapper (an ASP.NET <form>, a "content-with-sidebar" layout div), not a widget."""
+    is a page-wide wrapper (an ASP.NET <form>, a "content-with-sidebar" div), not a widget."""
     for tag in root.find_all(_NEVER_CONTENT):
         tag.decompose()
     total = _paragraph_chars(root)
