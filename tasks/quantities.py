@@ -301,4 +301,3 @@ def same_amount(a: Quantity, b: Quantity, tolerance: float) -> bool:
         return False
     allowed = tolerance if a.written_unit != b.written_unit else 1e-9
     return math.isclose(a.value, b.value, rel_tol=allowed, abs_tol=1e-9)
-
