@@ -48,7 +48,23 @@ _CITED = re.compile(
     re.IGNORECASE,
 )
 _PERSONAL = re.compile(r"\b(?:I|my|me|I've|I'm)\b")
-_STATE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.IGNORECASE)
+_STATE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|does|did|do)\b", re.IGNORECASE
+)
+_VERB_LIKE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|does|did|\w{3,}ed)\b")
+_ACTOR = re.compile(
+    r"\b(?:mayor|minister|president|government|police|company|council|ministry|court|officials?|"
+    r"agency|army|military|parliament|senate|congress|commission|authority|department|governor|"
+    r"senator|spokes(?:man|woman|person)|party|union|bank|administration|regulator|prosecutors?|"
+    r"factory|firm|school|hospital|university|city|state|board)\b",
+    re.IGNORECASE,
+)
+_NO_COMMENT = re.compile(
+    r"\b(?:declined to comment|did not respond|could not be reached|request for comment|"
+    r"no comment)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|never|no longer|n[’']t)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _QUOTE_OPEN = '“"‘'
 _QUOTE_CLOSE = '”"’'
@@ -65,6 +81,11 @@ def _has_measure(_s: str, q: tuple[Quantity, ...], _a: bool) -> bool:
     return any(x.kind not in ("year", "date") for x in q)
 
 
+def _is_declarative(sentence: str) -> bool:
+    ending = sentence.rstrip("”\"’' ")
+    return ending.endswith(".") and len(sentence.split()) >= 6 and bool(_VERB_LIKE.search(sentence))
+
+
 def _has_date(_s: str, q: tuple[Quantity, ...], _a: bool) -> bool:
     return any(x.kind in ("year", "date") for x in q)
 
@@ -79,6 +100,10 @@ RULES: tuple[Rule, ...] = (
     Rule("a causal phrase", 0.1, lambda s, q, a: bool(_CAUSAL.search(s))),
     Rule("a rule or law", 0.1, lambda s, q, a: bool(_RULE.search(s))),
     Rule("a statement of fact", 0.05, lambda s, q, a: bool(_STATE_VERB.search(s))),
+    Rule("a declarative sentence", 0.2, lambda s, q, a: _is_declarative(s)),
+    Rule("an institution or office", 0.1, lambda s, q, a: bool(_ACTOR.search(s))),
+    Rule("a negation or denial", 0.1, lambda s, q, a: bool(_NEGATED.search(s))),
+    Rule("a no-comment line", -0.3, lambda s, q, a: bool(_NO_COMMENT.search(s))),
     Rule("a question", -0.35, lambda s, q, a: s.rstrip("”\"’' ").endswith("?")),
     Rule("an opinion or appeal", -0.15, lambda s, q, a: bool(_OPINION.search(s))),
     Rule("too short to check", -0.3, lambda s, q, a: len(s.split()) < 6),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.records import Polarity, Quantity
 from tasks.quantities import spell_out_numbers
@@ -220,6 +221,31 @@ class Clause:
     quantities: tuple[Quantity, ...]
     polarity: Polarity
     text: str
+
+    @property
+    def has_predicate(self) -> bool:
+        """A verb or a number: "a former council official" states nothing on its own."""
+        return bool(self.quantities) or bool(_VERB_LIKE.search(self.text))
+
+
+_VERB_LIKE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could|may|might|must|"
+    r"shall|should|does|did|do|says|said|\w{3,}ed|" + "|".join(_IRREGULAR) + r")\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<=[\w,;:’'”)]\s)([A-Z][\w'’-]*)|\b([A-Z]{2,})\b")
+
+
+@lru_cache(maxsize=4096)
+def entity_stems(text: str) -> frozenset[str]:
+    """Stems of the names in a text: words capitalised mid-sentence, and acronyms. Two claims
+    that share only names ("President Donald Trump") do not yet say the same thing."""
+    found = set()
+    for match in _CAPITALISED.finditer(text):
+        word = (match.group(1) or match.group(2)).lower()
+        if word not in STOPWORDS:
+            found.add(stem(word))
+    return frozenset(found)
 
 
 _CLAUSE_BREAK = re.compile(

@@ -17,10 +17,17 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from schemas.records import MatchDecision, Polarity, Quantity
-from tasks.frames import MIN_CLAUSE_TOKENS, Clause, negation_cues, split_clauses
+from tasks.frames import (
+    MIN_CLAUSE_TOKENS,
+    Clause,
+    entity_stems,
+    negation_cues,
+    split_clauses,
+)
 from tasks.quantities import same_amount
 
 METHOD = "frame-trgm-rapidfuzz-v1"
+MIN_BEYOND_NAMES = 2
 
 
 class Comparable(Protocol):
@@ -166,17 +173,23 @@ def _whole(claim: Comparable, focus: Clause | None = None) -> Clause:
 
 
 def _is_same_frame(
-    frames: FrameComparison, params: MatchParams, min_shared: int, shared_slots: int = 0
+    frames: FrameComparison,
+    params: MatchParams,
+    min_shared: int,
+    shared_slots: int,
+    names: frozenset[str],
 ) -> bool:
     """Similar, mostly overlapping, no swapped subject, and enough in common: shared words plus
-    quantity slots (kinds of quantity both sides state) must reach min_shared."""
+    quantity slots (kinds of quantity both sides state) must reach min_shared, and at least two
+    of them must be more than names (a predicate, a common noun or a quantity)."""
     allowed_swaps = len(frames.shared) // params.words_per_substitution
+    beyond_names = sum(1 for token in frames.shared if token not in names) + shared_slots
     return (
         frames.similarity >= params.suggest_threshold
         and frames.coverage >= params.min_coverage
         and frames.substitutions <= allowed_swaps
         and len(frames.shared) + shared_slots >= min_shared
-        and len(frames.shared) >= 1
+        and beyond_names >= MIN_BEYOND_NAMES
     )
 
 
@@ -187,6 +200,7 @@ def shared_slots(a: Sequence[Quantity], b: Sequence[Quantity]) -> int:
 def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Alignment | None:
     """The strongest same-frame alignment of one clause of each claim; failing that, of the
     whole sentences, judged for polarity by the clauses that carry the shared words."""
+    names = entity_stems(new.text) | entity_stems(old.text)
     new_clauses = split_clauses(new.text, new.quantities, new.speaker)
     old_clauses = split_clauses(old.text, old.quantities, old.speaker)
     if len(new_clauses) > 1 or len(old_clauses) > 1:
@@ -194,6 +208,7 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
             Alignment(compare_tokens(a.tokens, b.tokens), a, b)
             for a in new_clauses
             for b in old_clauses
+            if a.has_predicate and b.has_predicate
         ]
         passing = [
             a
@@ -203,12 +218,14 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
                 params,
                 MIN_CLAUSE_TOKENS,
                 shared_slots(a.new.quantities, a.old.quantities),
+                names,
             )
         ]
         if passing:
             return max(passing, key=lambda a: a.strength)
     frames = compare_frames(new.frame, old.frame)
-    if not _is_same_frame(frames, params, max(1, params.min_words - 1)):
+    slots = shared_slots(new.quantities, old.quantities)
+    if not _is_same_frame(frames, params, max(1, params.min_words - 1), slots, names):
         return None
     shared = set(frames.shared)
     return Alignment(

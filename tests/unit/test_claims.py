@@ -55,3 +55,16 @@ def test_negation_is_recorded():
         threshold=0.3,
     )
     assert claims[0].polarity == "negative"
+
+
+def test_checkable_sentences_without_numbers_are_kept_and_no_comment_lines_are_not():
+    claims = extract_claims(
+        article(
+            "The council never approved the waste contract.",
+            "The mill discharged untreated waste into the river, inspectors said.",
+            "The mayor’s office declined to comment on the report.",
+        ),
+        publication="Daily Ledger",
+        threshold=0.4,
+    )
+    assert [c.text[:16] for c in claims] == ["The council neve", "The mill dischar"]
