@@ -103,6 +103,20 @@ DIFFERENT_SUBJECTS = [
         "The dam was completed in 1967 and holds 18 billion litres.",
         "The tunnel was completed in 1991 and is 4 km long.",
     ),
+    # sharing only names, or an appositive, is not stating the same thing
+    (
+        "President Ana Ruiz, according to her office, made an unscheduled trip to the hospital.",
+        "President Ana Ruiz has been eager to withdraw, but General Tomas Berg disagrees.",
+    ),
+    (
+        "Lea Moss, the former special envoy to Norway, testified on Tuesday about the deal.",
+        "Another diplomat, former special envoy to Norway Lea Moss, changed her account of it.",
+    ),
+    (
+        "I was not on the July 25 phone call between President Ruiz and President Berg.",
+        "The envoy will face questions about the July 25 call in which Ruiz asked President Berg "
+        "for help while military aid was being held back.",
+    ),
 ]
 
 
