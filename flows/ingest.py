@@ -1,4 +1,8 @@
-"""The `ingest` flow: thin Prefect wrappers around tasks.ingest."""
+"""The `ingest` and `ingest_sources` flows: thin Prefect wrappers around tasks.ingest.
+
+Fetch retries (with backoff and Retry-After) live in tasks.fetch.Fetcher, where they can honour
+the server's Retry-After; Prefect adds run records, names and one task per source.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +11,13 @@ from datetime import datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State, TaskRun
 
-from schemas.records import FetchedDocument, IngestReport, TargetOutcome
+from schemas.records import IngestReport, Source, TargetOutcome
 from schemas.settings import get_settings
-from tasks.database import open_database
-from tasks.errors import FetchError
-from tasks.fetch import fetch_document
-from tasks.ingest import ingest_targets
-
-
-def is_transient(task: object, task_run: TaskRun, state: State[object]) -> bool:
-    """Retry timeouts, 429 and 5xx only; a 404 or an unparseable page is final."""
-    try:
-        state.result()
-    except FetchError as exc:
-        return exc.transient
-    except Exception:
-        return False
-    return False
-
-
-@task(
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=is_transient,
-    cache_policy=NO_CACHE,
-    task_run_name="fetch {target}",
-)
-def fetch(target: str) -> FetchedDocument:
-    """Fetch one path or URL."""
-    return fetch_document(target, get_settings())
+from tasks import store
+from tasks.database import Connection, open_database
+from tasks.fetch import Fetcher
+from tasks.ingest import ingest_source, ingest_targets
 
 
 def print_outcome(outcome: TargetOutcome) -> None:
@@ -46,7 +26,7 @@ def print_outcome(outcome: TargetOutcome) -> None:
         reason = outcome.reason.removeprefix(f"{outcome.target}: ")
         line = f"failed     {outcome.target}: {reason}"
     elif outcome.status == "unchanged":
-        line = f"unchanged  {outcome.target} (already stored)"
+        line = f"unchanged  {outcome.target} ({outcome.reason or 'already stored'})"
     else:
         line = (
             f"ingested   {outcome.target}: {outcome.claims_added} claims, "
@@ -64,13 +44,42 @@ def ingest_flow(
 ) -> IngestReport:
     """Fetch articles, extract their claims, store them and flag repeats and contradictions."""
     settings = get_settings()
-    with open_database(settings) as conn:
+    with open_database(settings) as conn, Fetcher(settings) as fetcher:
         return ingest_targets(
             conn,
             targets,
             settings=settings,
-            fetch=fetch,
+            fetch=fetcher.fetch,
             source=source,
             published=published,
             progress=print_outcome if show_progress else None,
         )
+
+
+@task(cache_policy=NO_CACHE, task_run_name="source {source.name}")
+def ingest_source_task(
+    conn: Connection, fetcher: Fetcher, source: Source, show_progress: bool
+) -> IngestReport:
+    """Fetch one source's listing and articles."""
+    progress = print_outcome if show_progress else None
+    return ingest_source(conn, fetcher, source, get_settings(), progress)
+
+
+@flow(name="ingest_sources")
+def ingest_sources_flow(
+    names: list[str] | None = None, all_sources: bool = False, show_progress: bool = False
+) -> list[IngestReport]:
+    """Fetch every due source (or the named ones, or all) and the articles each lists."""
+    settings = get_settings()
+    with open_database(settings) as conn, Fetcher(settings) as fetcher:
+        sources = select_sources(conn, names, all_sources)
+        return [ingest_source_task(conn, fetcher, source, show_progress) for source in sources]
+
+
+def select_sources(conn: Connection, names: list[str] | None, all_sources: bool) -> list[Source]:
+    if names:
+        found = [store.get_source(conn, name) for name in names]
+        return [s for s in found if s is not None]
+    if all_sources:
+        return [s for s in store.list_sources(conn) if s.enabled]
+    return store.due_sources(conn)

@@ -32,8 +32,17 @@ class FetchedDocument:
     target: str  # what the user asked for: a path or URL
     url: str  # where it came from after redirects (file:// for local files)
     body: bytes
-    content_type: str  # "text/html" or "text/plain"
+    content_type: str  # "text/html", "text/plain", or a feed's XML type
     charset: str | None = None
+    status: int = 200  # 304 when a conditional request found it unchanged (body empty)
+    etag: str | None = None
+    last_modified: str | None = None
+    conditional: bool = False  # sent with If-None-Match / If-Modified-Since
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,8 @@ class ArticleText:
     site_name: str | None
     language: str | None
     paragraphs: tuple[str, ...]
+    modified_at: datetime | None = None
+    claim_reviews: tuple[dict[str, Any], ...] = ()  # schema.org ClaimReview items on the page
 
     @property
     def identity_url(self) -> str:
@@ -205,6 +216,31 @@ class FlagListing:
         )
 
 
+SourceKind = Literal["feed", "sitemap", "url"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed, sitemap or single URL that scheduled runs fetch."""
+
+    id: int
+    name: str
+    kind: SourceKind
+    url: str
+    schedule_minutes: int
+    max_articles: int
+    enabled: bool
+    created_at: datetime
+    last_checked_at: datetime | None
+    next_due_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Source:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
 @dataclass(frozen=True)
 class TargetOutcome:
     """What happened to one path or URL in an ingest run."""
@@ -215,6 +251,10 @@ class TargetOutcome:
     article_id: int | None = None
     claims_added: int = 0
     flags_added: int = 0
+    url: str | None = None
+    http_status: int | None = None
+    attempts: int = 1
+    conditional: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SYSTEM_HOME = Path("/var/lib/claimtrack")
 
@@ -109,6 +110,50 @@ class Settings(BaseSettings):
         default="claimtrack/0.1 (+https://github.com/claimtrack/claimtrack)",
         description="User-Agent header sent with every request.",
     )
+    allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Comma-separated hosts or host:port pairs that may be fetched even though they resolve "
+            "to private, loopback or internal addresses (all others are refused)."
+        ),
+    )
+    fetch_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of a transient failure (timeout, connection error, 429, 5xx).",
+    )
+    fetch_backoff_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="First retry delay in seconds; doubles on each retry (Retry-After wins).",
+    )
+    fetch_max_retry_after_s: float = Field(
+        default=120.0,
+        ge=0.0,
+        description="Longest Retry-After we honour; a longer one fails the target for this run.",
+    )
+    fetch_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Pages fetched at once, over all hosts."
+    )
+    fetch_host_concurrency: int = Field(
+        default=2, ge=1, le=16, description="Pages fetched at once from one host."
+    )
+    fetch_host_delay_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="Pause between two requests to the same host (robots.txt Crawl-delay wins).",
+    )
+    respect_robots: bool = Field(
+        default=True, description="Honour robots.txt (turn off only for sites you own)."
+    )
+
+    @field_validator("allow_hosts", mode="before")
+    @classmethod
+    def split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def postgres_dir(self) -> Path:

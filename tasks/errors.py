@@ -25,10 +25,19 @@ class InputError(ClaimtrackError):
 class FetchError(ClaimtrackError):
     """Fetching a URL failed."""
 
-    def __init__(self, message: str, *, transient: bool = False, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.transient = transient
         self.status = status
+        self.retry_after = retry_after
+        self.attempts = 1
 
 
 class ParseError(ClaimtrackError):

@@ -1,28 +1,34 @@
-"""One ingest run: fetch each target, extract its claims, store them, and match the new ones.
+"""Ingest runs: fetch targets (concurrently, politely), then extract, store and match each
+article in order.
 
 Each article is stored with its claims and matches in one transaction, so a failure or a crash
-loses only the article in hand; a rerun skips what is already stored.
+loses only the article in hand; a rerun skips what is already stored, and conditional requests
+make unchanged pages cost one small response.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from schemas.records import FetchedDocument, IngestReport, StoredClaim, TargetOutcome
+from schemas.records import FetchedDocument, IngestReport, Source, StoredClaim, TargetOutcome
 from schemas.settings import Settings
 from tasks import store
 from tasks.claims import extract_claims
 from tasks.database import Connection
 from tasks.errors import ClaimtrackError, FetchError
+from tasks.fetch import Fetcher, Validators, is_url
 from tasks.match import METHOD, MatchParams, decide, is_matchable
 from tasks.parse import parse_document
+from tasks.sources import MAX_CHILD_SITEMAPS, read_listing
 
-Fetcher = Callable[[str], FetchedDocument]
+FetchFn = Callable[[str, Validators | None], FetchedDocument]
 Progress = Callable[[TargetOutcome], None]
+Fetched = tuple[FetchedDocument | ClaimtrackError, int]
 
 
 def match_params(settings: Settings) -> MatchParams:
@@ -34,40 +40,109 @@ def match_params(settings: Settings) -> MatchParams:
     )
 
 
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def fetch_all(
+    fetch: FetchFn, targets: Sequence[str], validators: dict[str, Validators], workers: int
+) -> list[Fetched]:
+    """Fetch the targets on up to `workers` threads; each result is a document or the error,
+    with the milliseconds it took, in the targets' order."""
+
+    def one(target: str) -> Fetched:
+        started = time.monotonic()
+        try:
+            result: FetchedDocument | ClaimtrackError = fetch(target, validators.get(target))
+        except ClaimtrackError as exc:
+            result = exc
+        return result, int((time.monotonic() - started) * 1000)
+
+    if workers <= 1 or len(targets) <= 1:
+        return [one(t) for t in targets]
+    with ThreadPoolExecutor(max_workers=min(workers, len(targets))) as pool:
+        return list(pool.map(one, targets))
+
+
 def ingest_targets(
     conn: Connection,
     targets: Sequence[str],
     *,
     settings: Settings,
-    fetch: Fetcher,
+    fetch: FetchFn,
     source: str | None = None,
+    source_id: int | None = None,
     published: datetime | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest every target in order; a failure is logged with its reason and the run goes on."""
-    run_id = store.start_run(conn, source, len(targets))
+    """Ingest every target; a failure is logged with its reason and the run goes on."""
+    run_id = store.start_run(conn, source, len(targets), source_id)
     outcomes = []
-    for target in targets:
-        started = time.monotonic()
-        url: str | None = None
-        status: int | None = None
-        try:
-            document = fetch(target)
-            url = document.url
-            outcome = ingest_document(
-                conn, document, settings=settings, source=source, published=published, run_id=run_id
-            )
-        except ClaimtrackError as exc:
-            conn.rollback()
-            status = exc.status if isinstance(exc, FetchError) else None
-            outcome = TargetOutcome(target, "failed", str(exc))
-        duration_ms = int((time.monotonic() - started) * 1000)
-        store.log_fetch(conn, run_id, outcome, url=url, http_status=status, duration_ms=duration_ms)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+    for chunk in _chunks(targets, max(1, settings.fetch_concurrency * 2)):
+        validators = store.get_validators(conn, [t for t in chunk if is_url(t)])
+        fetched = fetch_all(fetch, chunk, validators, settings.fetch_concurrency)
+        for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
+            outcome = _process(conn, target, result, settings, source, source_id, published, run_id)
+            store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
     store.finish_run(conn, run_id, outcomes)
     return IngestReport(run_id, tuple(outcomes))
+
+
+def _process(
+    conn: Connection,
+    target: str,
+    result: FetchedDocument | ClaimtrackError,
+    settings: Settings,
+    source: str | None,
+    source_id: int | None,
+    published: datetime | None,
+    run_id: int,
+) -> TargetOutcome:
+    if isinstance(result, ClaimtrackError):
+        return failure(target, result)
+    if result.not_modified:
+        return TargetOutcome(
+            target,
+            "unchanged",
+            "not modified (HTTP 304)",
+            url=result.url,
+            http_status=304,
+            attempts=result.attempts,
+            conditional=True,
+        )
+    try:
+        outcome = ingest_document(
+            conn,
+            result,
+            settings=settings,
+            source=source,
+            source_id=source_id,
+            published=published,
+            run_id=run_id,
+        )
+    except ClaimtrackError as exc:
+        conn.rollback()
+        return replace(failure(target, exc), url=result.url, http_status=result.status)
+    store.save_validators(conn, result)
+    return replace(
+        outcome,
+        url=result.url,
+        http_status=result.status if is_url(target) else None,
+        attempts=result.attempts,
+        conditional=result.conditional,
+    )
+
+
+def failure(target: str, error: ClaimtrackError) -> TargetOutcome:
+    if isinstance(error, FetchError):
+        return TargetOutcome(
+            target, "failed", str(error), http_status=error.status, attempts=error.attempts
+        )
+    return TargetOutcome(target, "failed", str(error))
 
 
 def publication_name(source: str | None, site_name: str | None, url: str) -> str | None:
@@ -84,6 +159,7 @@ def ingest_document(
     source: str | None,
     published: datetime | None,
     run_id: int | None,
+    source_id: int | None = None,
 ) -> TargetOutcome:
     """Parse, extract, store and match one document in one transaction."""
     article = parse_document(document)
@@ -94,7 +170,9 @@ def ingest_document(
         article, publication=publication, threshold=settings.checkworthiness_threshold
     )
     with conn.transaction():
-        article_id, revision_id = store.save_article(conn, article, source=source, run_id=run_id)
+        article_id, revision_id = store.save_article(
+            conn, article, source=source, run_id=run_id, source_id=source_id
+        )
         if revision_id is None:
             return TargetOutcome(document.target, "unchanged", "already stored", article_id)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
@@ -120,3 +198,75 @@ def match_claims(conn: Connection, claims: Sequence[StoredClaim], settings: Sett
             if added and decision.kind != "related":
                 flags += 1
     return flags
+
+
+def ingest_source(
+    conn: Connection,
+    fetcher: Fetcher,
+    source: Source,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Fetch what a source lists and ingest each article; record the check on the source."""
+    try:
+        targets = list_source(conn, fetcher, source)
+    except ClaimtrackError as exc:
+        outcome = failure(source.url, exc)
+        return _listing_only_run(conn, source, outcome, progress)
+    if targets is None:
+        outcome = TargetOutcome(
+            source.url,
+            "unchanged",
+            "listing not modified (HTTP 304)",
+            url=source.url,
+            http_status=304,
+            conditional=True,
+        )
+        return _listing_only_run(conn, source, outcome, progress)
+    report = ingest_targets(
+        conn,
+        targets,
+        settings=settings,
+        source=source.name,
+        source_id=source.id,
+        fetch=lambda url, validators: fetcher.fetch(url, validators),
+        progress=progress,
+    )
+    failed = len(report.failed)
+    status = "ok" if not failed else ("failed" if failed == len(targets) else "partial")
+    error = report.failed[0].reason if failed else None
+    store.mark_source_checked(conn, source.id, status, error)
+    return report
+
+
+def list_source(conn: Connection, fetcher: Fetcher, source: Source) -> list[str] | None:
+    """The article URLs a source lists now, at most its max_articles; None when the listing is
+    unchanged since the last check (HTTP 304)."""
+    if source.kind == "url":
+        return [source.url]
+    validators = store.get_validators(conn, [source.url]).get(source.url)
+    listing_document = fetcher.fetch(source.url, validators, accept_feeds=True)
+    if listing_document.not_modified:
+        return None
+    listing = read_listing(listing_document, source.kind)
+    articles = list(listing.articles)
+    for child in listing.child_sitemaps[:MAX_CHILD_SITEMAPS]:
+        articles.extend(read_listing(fetcher.fetch(child, accept_feeds=True), "sitemap").articles)
+        if len(articles) >= source.max_articles:
+            break
+    store.save_validators(conn, listing_document)
+    return list(dict.fromkeys(articles))[: source.max_articles]
+
+
+def _listing_only_run(
+    conn: Connection, source: Source, outcome: TargetOutcome, progress: Progress | None
+) -> IngestReport:
+    run_id = store.start_run(conn, source.name, 1, source.id)
+    store.log_fetch(conn, run_id, outcome, duration_ms=0, source_id=source.id)
+    store.finish_run(conn, run_id, [outcome])
+    store.mark_source_checked(
+        conn, source.id, outcome.status, outcome.reason if outcome.status == "failed" else None
+    )
+    if progress:
+        progress(outcome)
+    return IngestReport(run_id, (outcome,))

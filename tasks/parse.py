@@ -7,6 +7,7 @@ share bars, newsletter prompts, "read more" and related-headline lines are dropp
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 from bs4 import BeautifulSoup, Tag
 from dateutil import parser as date_parser
 
@@ -54,7 +56,8 @@ _BOILERPLATE_ATTR = re.compile(
     r"ad|ads|advert|advertisement|adslot|ad-slot|sponsor(ed)?|promo|promotion|banner|cookie|consent|"
     r"share|sharing|social|newsletter|subscribe|subscription|signup|paywall|related|recommended|"
     r"more-stories|read-more|readmore|trending|popular|outbrain|taboola|comments?|disqus|"
-    r"author-bio|tags|topics|pagination|skip|modal|popup|overlay)($|[\s_-])",
+    r"author-bio|tags|topics|pagination|skip|modal|popup|overlay|caption|credits?|donate|"
+    r"donation|membership|support-us|contribute|byline)($|[\s_-])",
     re.IGNORECASE,
 )
 _BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu"}
@@ -62,7 +65,8 @@ _BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre", "dd")
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(read more|related|see also|more from|click here|sign up|subscribe|advertisement|"
     r"share (this|on)|follow us|recommended|watch|listen|copyright|©|all rights reserved|"
-    r"\d+\s+comments?|comments?\s*\(\d+\)|image:|photo:|credit:)",
+    r"\d+\s+comments?|comments?\s*\(\d+\)|image:|photo:|credit:|file photo:|"
+    r"(?:additional )?reporting by |editing by |writing by |support [\w ]{1,30} (?:so|and|to) )",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})", re.IGNORECASE)
@@ -90,14 +94,45 @@ def parse_document(document: FetchedDocument) -> ArticleText:
     return parse_html(decode(document.body, document.charset), document.url)
 
 
-def decode(body: bytes, charset: str | None) -> str:
-    for encoding in (charset, "utf-8"):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
-                continue
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(body: bytes, declared: str | None) -> str:
+    """Text from bytes: a BOM first, then the declared charset (HTTP header, else <meta>), then
+    detection. A page declared as Latin-1 that is valid UTF-8 is read as UTF-8, the common
+    mis-declaration; a declared charset the bytes do not fit is ignored."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace")
+    meta = _META_CHARSET.search(body[:4096])
+    candidates = [declared, meta.group(1).decode("ascii", "ignore") if meta else None]
+    for encoding in (c.strip().lower() for c in candidates if c):
+        if encoding in _SINGLE_BYTE and _is_utf8(body):
+            return body.decode("utf-8")
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    if _is_utf8(body):
+        return body.decode("utf-8")
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        return body.decode(best.encoding, errors="replace")
     return body.decode("cp1252", errors="replace")
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def parse_plain_text(text: str, url: str) -> ArticleText:
@@ -130,11 +165,11 @@ def _looks_wrapped(lines: list[str]) -> bool:
 
 def parse_html(html: str, url: str) -> ArticleText:
     """Extract metadata and story paragraphs from an HTML page."""
+    ld_items = list(json_ld_items(html))
     try:
-        soup = BeautifulSoup(html, "lxml")
+        soup = BeautifulSoup(_NON_CONTENT.sub(" ", html), "lxml")
     except Exception as exc:  # lxml can fail on pathological input; bs4 wraps nothing
         raise ParseError(f"{url}: cannot parse HTML ({exc})") from exc
-    ld_items = list(json_ld_items(soup))
     article_ld = next((i for i in ld_items if _ld_types(i) & _NEWS_TYPES), {})
     metadata = page_metadata(soup, article_ld, url)
     author = metadata["author"] or visible_byline(soup)  # before boilerplate removal drops it
@@ -150,6 +185,8 @@ def parse_html(html: str, url: str) -> ArticleText:
         site_name=metadata["site_name"],
         language=metadata["language"],
         paragraphs=tuple(paragraphs),
+        modified_at=metadata["modified"],
+        claim_reviews=tuple(i for i in ld_items if "claimreview" in _ld_types(i)),
     )
 
 
@@ -165,11 +202,22 @@ def is_story_paragraph(text: str) -> bool:
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.8)
 
 
-def json_ld_items(soup: BeautifulSoup) -> Iterable[dict[str, Any]]:
+# Scripts, styles, inline SVG and comments never hold story text; cutting them out of the
+# markup before BeautifulSoup builds its tree saves most of the parse on script-heavy pages.
+_NON_CONTENT = re.compile(
+    r"<(script|style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_JSON_LD = re.compile(
+    r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
+)
+
+
+def json_ld_items(html: str) -> Iterable[dict[str, Any]]:
     """Every JSON-LD object on the page, @graph members included; broken blocks are skipped."""
-    for script in soup.find_all("script", type="application/ld+json"):
+    for match in _JSON_LD.finditer(html):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(match.group(1))
         except (json.JSONDecodeError, TypeError):
             continue
         stack = data if isinstance(data, list) else [data]
@@ -199,13 +247,25 @@ def _ld_name(value: Any) -> str | None:
     return None
 
 
-def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
+def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    """<meta> contents by property/name/itemprop (lower-cased), first one wins; one pass."""
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = tag.get(attribute)
+            if isinstance(key, str):
+                found.setdefault(key.lower(), content)
+    return found
+
+
+def _meta(metas: dict[str, str], *keys: str) -> str | None:
     for key in keys:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
-        if isinstance(tag, Tag):
-            content = tag.get("content")
-            if isinstance(content, str) and content.strip():
-                return clean_text(content)
+        value = metas.get(key.lower())
+        if value:
+            return clean_text(value)
     return None
 
 
@@ -221,7 +281,8 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str, Any]:
-    title = _ld_name(ld.get("headline")) or _meta(soup, "og:title", "twitter:title")
+    metas = meta_tags(soup)
+    title = _ld_name(ld.get("headline")) or _meta(metas, "og:title", "twitter:title")
     if not title:
         heading = soup.find("h1") or soup.find("title")
         title = clean_text(heading.get_text(" ")) if heading else None
@@ -229,7 +290,7 @@ def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str
     link = soup.find("link", rel="canonical")
     if isinstance(link, Tag) and isinstance(link.get("href"), str):
         canonical = str(link["href"]).strip()
-    canonical = canonical or _meta(soup, "og:url") or _ld_url(ld)
+    canonical = canonical or _meta(metas, "og:url") or _ld_url(ld)
     if canonical:
         canonical = urljoin(url, canonical)
         if urlsplit(canonical).scheme not in ("http", "https"):
@@ -237,7 +298,7 @@ def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str
     published = parse_date(
         _ld_text(ld.get("datePublished"))
         or _meta(
-            soup,
+            metas,
             "article:published_time",
             "datePublished",
             "pubdate",
@@ -256,9 +317,15 @@ def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str
         "title": title or None,
         "canonical": canonical,
         "published": published,
-        "author": _ld_name(ld.get("author")) or _meta(soup, "author", "article:author", "byl"),
-        "site_name": _ld_name(ld.get("publisher")) or _meta(soup, "og:site_name"),
-        "language": (language if isinstance(language, str) else None) or _meta(soup, "og:locale"),
+        "author": _ld_name(ld.get("author")) or _meta(metas, "author", "article:author", "byl"),
+        "site_name": _ld_name(ld.get("publisher")) or _meta(metas, "og:site_name"),
+        "language": (language if isinstance(language, str) else None) or _meta(metas, "og:locale"),
+        "modified": parse_date(
+            _ld_text(ld.get("dateModified"))
+            or _meta(
+                metas, "article:modified_time", "og:updated_time", "datemodified", "last-modified"
+            )
+        ),
     }
 
 
@@ -309,6 +376,39 @@ def _is_boilerplate(tag: Tag) -> bool:
 
 
 _NEVER_CONTENT = frozenset(("script", "style", "noscript", "template", "svg", "canvas", "iframe"))
+_STRUCTURE_TAGS = frozenset(
+    "p div section article li ul ol table blockquote pre h1 h2 h3 h4 h5 h6 dl main".split()
+)
+MIN_DIV_PARAGRAPH_CHARS = 40
+
+
+def all_tags(root: Tag) -> list[Tag]:
+    """Every element under root in document order (faster than find_all(True))."""
+    return [node for node in root.descendants if isinstance(node, Tag)]
+
+
+def paragraph_chars(root: Tag) -> dict[int, int]:
+    """Characters of <p> text under each element (by id), in one pass over the paragraphs."""
+    chars: dict[int, int] = {}
+    for paragraph in root.find_all("p"):
+        length = len(paragraph.get_text(strip=True))
+        node: Tag | None = paragraph
+        while node is not None:
+            chars[id(node)] = chars.get(id(node), 0) + length
+            node = node.parent
+    return chars
+
+
+def promote_text_divs(root: Tag) -> None:
+    """Treat a <div> or <section> that holds only inline text as a paragraph, as many sites
+    (CNN's "zn-body__paragraph", for one) write paragraphs that way."""
+    has_blocks: set[int] = set()
+    for tag in reversed(all_tags(root)):  # children before their parents
+        is_leaf_box = tag.name in ("div", "section") and id(tag) not in has_blocks
+        if is_leaf_box and len(tag.get_text(strip=True)) >= MIN_DIV_PARAGRAPH_CHARS:
+            tag.name = "p"
+        if tag.name in _STRUCTURE_TAGS and tag.parent is not None:
+            has_blocks.add(id(tag.parent))
 
 
 def strip_boilerplate(root: Tag) -> None:
@@ -316,51 +416,20 @@ def strip_boilerplate(root: Tag) -> None:
     is a page-wide wrapper (an ASP.NET <form>, a "content-with-sidebar" div), not a widget."""
     for tag in root.find_all(_NEVER_CONTENT):
         tag.decompose()
-    total = _paragraph_chars(root)
-
-    def is_wrapper(tag: Tag) -> bool:
-        return total > 0 and _paragraph_chars(tag) > total / 2
-
-    for tag in root.find_all(_DROP_TAGS):
-        if not tag.decomposed and not is_wrapper(tag):
-            tag.decompose()
-    for tag in root.find_all(True):
-        if not tag.decomposed and _is_boilerplate(tag) and not is_wrapper(tag):
-            tag.decompose()
-
-
-_STRUCTURE_TAGS = (
-    "p",
-    "div",
-    "section",
-    "article",
-    "li",
-    "ul",
-    "ol",
-    "table",
-    "blockquote",
-    "pre",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "dl",
-    "main",
-)
-MIN_DIV_PARAGRAPH_CHARS = 40
-
-
-def promote_text_divs(root: Tag) -> None:
-    """Treat a <div> or <section> that holds only inline text as a paragraph, as many sites
-    (CNN's "zn-body__paragraph", for one) write paragraphs that way."""
-    for tag in root.find_all(("div", "section")):
-        if (
-            tag.find(_STRUCTURE_TAGS) is None
-            and len(tag.get_text(strip=True)) >= MIN_DIV_PARAGRAPH_CHARS
-        ):
-            tag.name = "p"
+    chars = paragraph_chars(root)
+    half = chars.get(id(root), 0) / 2
+    doomed: list[Tag] = []
+    inside_doomed: set[int] = set()
+    for tag in all_tags(root):  # parents come before their children
+        if tag.parent is not None and id(tag.parent) in inside_doomed:
+            inside_doomed.add(id(tag))
+            continue
+        is_wrapper = chars.get(id(tag), 0) > half > 0
+        if not is_wrapper and (tag.name in _DROP_TAGS or _is_boilerplate(tag)):
+            doomed.append(tag)
+            inside_doomed.add(id(tag))
+    for tag in doomed:
+        tag.decompose()
 
 
 def story_paragraphs(soup: BeautifulSoup, ld: dict[str, Any]) -> list[str]:
@@ -405,23 +474,29 @@ def _link_density(tag: Tag) -> float:
 
 def _story_container(body: Tag) -> Tag | None:
     """<article>/articleBody when present; otherwise the element holding most paragraph text."""
-    for selector in ('[itemprop="articleBody"]', "article", '[role="main"]', "main"):
-        candidates = body.select(selector)
-        if candidates:
-            best = max(candidates, key=_paragraph_chars)
-            if _paragraph_chars(best) >= 200:
+    chars = paragraph_chars(body)
+    marked: dict[str, list[Tag]] = {"articlebody": [], "article": [], "role-main": [], "main": []}
+    for tag in all_tags(body):
+        if "articlebody" in (
+            str(tag.get("itemprop", "")).lower(),
+            str(tag.get("property", "")).lower(),
+        ):
+            marked["articlebody"].append(tag)
+        if tag.name in ("article", "main"):
+            marked[tag.name].append(tag)
+        if tag.get("role") == "main":
+            marked["role-main"].append(tag)
+    for kind in ("articlebody", "article", "role-main", "main"):
+        if marked[kind]:
+            best = max(marked[kind], key=lambda tag: chars.get(id(tag), 0))
+            if chars.get(id(best), 0) >= 200:
                 return best
-    scores: dict[int, tuple[int, Tag]] = {}
-    for p in body.find_all("p"):
-        parent = p.parent
+    direct: dict[int, tuple[int, Tag]] = {}
+    for paragraph in body.find_all("p"):
+        parent = paragraph.parent
         if isinstance(parent, Tag):
-            chars = len(p.get_text(strip=True))
-            previous = scores.get(id(parent), (0, parent))[0]
-            scores[id(parent)] = (previous + chars, parent)
-    if not scores:
+            total = direct.get(id(parent), (0, parent))[0]
+            direct[id(parent)] = (total + len(paragraph.get_text(strip=True)), parent)
+    if not direct:
         return None
-    return max(scores.values(), key=lambda item: item[0])[1]
-
-
-def _paragraph_chars(tag: Tag) -> int:
-    return sum(len(p.get_text(strip=True)) for p in tag.find_all("p"))
+    return max(direct.values(), key=lambda item: item[0])[1]

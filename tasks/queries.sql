@@ -1,7 +1,7 @@
 -- start_run --
 -- Open an ingest run and return its id.
-INSERT INTO ingest_runs (source, targets_total)
-VALUES (%(source)s, %(targets_total)s)
+INSERT INTO ingest_runs (source, source_id, targets_total)
+VALUES (%(source)s, %(source_id)s, %(targets_total)s)
 RETURNING id;
 
 -- finish_run --
@@ -13,17 +13,21 @@ WHERE id = %(run_id)s;
 
 -- log_fetch --
 -- Record what happened to one target of a run.
-INSERT INTO fetch_log (run_id, target, url, outcome, http_status, reason, article_id, duration_ms)
-VALUES (%(run_id)s, %(target)s, %(url)s, %(outcome)s, %(http_status)s, %(reason)s,
-        %(article_id)s, %(duration_ms)s);
+INSERT INTO fetch_log (run_id, source_id, target, url, outcome, http_status, reason, article_id,
+                       duration_ms, attempts, conditional)
+VALUES (%(run_id)s, %(source_id)s, %(target)s, %(url)s, %(outcome)s, %(http_status)s, %(reason)s,
+        %(article_id)s, %(duration_ms)s, %(attempts)s, %(conditional)s);
 
 -- upsert_article --
 -- Insert the article by its identity URL, or refresh its metadata; returns its id.
-INSERT INTO articles (url, fetched_url, title, author, published_at, source, site_name, language)
-VALUES (%(url)s, %(fetched_url)s, %(title)s, %(author)s, %(published_at)s, %(source)s,
-        %(site_name)s, %(language)s)
+INSERT INTO articles (url, fetched_url, title, author, published_at, modified_at, source, source_id,
+                      site_name, language)
+VALUES (%(url)s, %(fetched_url)s, %(title)s, %(author)s, %(published_at)s, %(modified_at)s,
+        %(source)s, %(source_id)s, %(site_name)s, %(language)s)
 ON CONFLICT (url) DO UPDATE
 SET fetched_url = EXCLUDED.fetched_url,
+    modified_at = COALESCE(EXCLUDED.modified_at, articles.modified_at),
+    source_id = COALESCE(EXCLUDED.source_id, articles.source_id),
     title = COALESCE(EXCLUDED.title, articles.title),
     author = COALESCE(EXCLUDED.author, articles.author),
     published_at = COALESCE(EXCLUDED.published_at, articles.published_at),
@@ -35,8 +39,10 @@ RETURNING id;
 
 -- insert_revision --
 -- Add a revision of an article's text; returns nothing when this exact text is already stored.
-INSERT INTO article_revisions (article_id, content_sha256, body, paragraph_count, run_id)
-VALUES (%(article_id)s, %(content_sha256)s, %(body)s, %(paragraph_count)s, %(run_id)s)
+INSERT INTO article_revisions (article_id, content_sha256, body, paragraph_count, run_id,
+                               claim_reviews)
+VALUES (%(article_id)s, %(content_sha256)s, %(body)s, %(paragraph_count)s, %(run_id)s,
+        %(claim_reviews)s)
 ON CONFLICT ON CONSTRAINT article_revisions_article_content_key DO NOTHING
 RETURNING id;
 
@@ -120,3 +126,57 @@ SELECT (SELECT count(*) FROM articles) AS articles,
 -- set_trigram_threshold --
 -- Set the similarity cut-off of the trigram `%%` operator for this transaction.
 SELECT set_config('pg_trgm.similarity_threshold', %(threshold)s, true);
+
+-- get_validators --
+-- ETag and Last-Modified remembered for these URLs.
+SELECT url, etag, last_modified FROM http_cache WHERE url = ANY(%(urls)s);
+
+-- save_validators --
+-- Remember a URL's validators after a good response.
+INSERT INTO http_cache (url, etag, last_modified, status, fetched_at)
+VALUES (%(url)s, %(etag)s, %(last_modified)s, %(status)s, now())
+ON CONFLICT (url) DO UPDATE
+SET etag = COALESCE(EXCLUDED.etag, http_cache.etag),
+    last_modified = COALESCE(EXCLUDED.last_modified, http_cache.last_modified),
+    status = EXCLUDED.status, fetched_at = now();
+
+-- add_source --
+-- Register a source; returns it.
+INSERT INTO sources (name, kind, url, schedule_minutes, max_articles)
+VALUES (%(name)s, %(kind)s, %(url)s, %(schedule_minutes)s, %(max_articles)s)
+RETURNING *;
+
+-- list_sources --
+-- Every source, by name.
+SELECT * FROM sources ORDER BY name;
+
+-- get_source --
+-- One source by name.
+SELECT * FROM sources WHERE name = %(name)s;
+
+-- remove_source --
+-- Forget a source (its articles and claims stay); returns it when it existed.
+DELETE FROM sources WHERE name = %(name)s RETURNING id;
+
+-- due_sources --
+-- Enabled sources whose next check is due, oldest first.
+SELECT * FROM sources
+WHERE enabled AND (next_due_at IS NULL OR next_due_at <= now())
+ORDER BY next_due_at NULLS FIRST, name;
+
+-- mark_source_checked --
+-- Record a check of a source and when it is next due.
+UPDATE sources
+SET last_checked_at = now(),
+    next_due_at = now() + make_interval(mins => schedule_minutes),
+    last_status = %(status)s,
+    last_error = %(error)s
+WHERE id = %(source_id)s;
+
+-- source_fetches --
+-- The latest fetch-log lines of one source.
+SELECT created_at, target, outcome, http_status, reason, attempts, conditional
+FROM fetch_log
+WHERE source_id = %(source_id)s
+ORDER BY id DESC
+LIMIT %(limit)s;

@@ -15,12 +15,15 @@ from schemas.records import (
     ArticleText,
     ClaimDraft,
     ClaimListing,
+    FetchedDocument,
     FlagListing,
     MatchDecision,
+    Source,
     StoredClaim,
     TargetOutcome,
 )
 from tasks.database import Connection, wrap_exceptions
+from tasks.fetch import Validators
 
 _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
 FLAG_KINDS = ("repeat", "contradiction")
@@ -44,9 +47,19 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def start_run(conn: Connection, source: str | None, targets_total: int) -> int:
+def start_run(
+    conn: Connection, source: str | None, targets_total: int, source_id: int | None = None
+) -> int:
     with conn.transaction():
-        rows = _run(conn, "start_run", {"source": source, "targets_total": targets_total})
+        rows = _run(
+            conn,
+            "start_run",
+            {
+                "source": source,
+                "source_id": source_id,
+                "targets_total": targets_total,
+            },
+        )
     return int(rows[0]["id"])
 
 
@@ -71,9 +84,8 @@ def log_fetch(
     run_id: int,
     outcome: TargetOutcome,
     *,
-    url: str | None,
-    http_status: int | None,
     duration_ms: int,
+    source_id: int | None = None,
 ) -> None:
     with conn.transaction():
         _run(
@@ -81,19 +93,27 @@ def log_fetch(
             "log_fetch",
             {
                 "run_id": run_id,
+                "source_id": source_id,
                 "target": outcome.target,
-                "url": url,
+                "url": outcome.url,
                 "outcome": outcome.status,
-                "http_status": http_status,
+                "http_status": outcome.http_status,
                 "reason": outcome.reason,
                 "article_id": outcome.article_id,
                 "duration_ms": duration_ms,
+                "attempts": outcome.attempts,
+                "conditional": outcome.conditional,
             },
         )
 
 
 def save_article(
-    conn: Connection, article: ArticleText, *, source: str | None, run_id: int | None
+    conn: Connection,
+    article: ArticleText,
+    *,
+    source: str | None,
+    run_id: int | None,
+    source_id: int | None = None,
 ) -> tuple[int, int | None]:
     """Store the article and this revision of its text: (article_id, revision_id or None when
     this exact text was stored before). Call inside a transaction."""
@@ -106,7 +126,9 @@ def save_article(
             "title": article.title,
             "author": article.author,
             "published_at": article.published_at,
+            "modified_at": article.modified_at,
             "source": source,
+            "source_id": source_id,
             "site_name": article.site_name,
             "language": article.language,
         },
@@ -122,6 +144,7 @@ def save_article(
             "body": body,
             "paragraph_count": len(article.paragraphs),
             "run_id": run_id,
+            "claim_reviews": Jsonb(list(article.claim_reviews)),
         },
     )
     if not revision:
@@ -226,5 +249,84 @@ def counts(conn: Connection) -> dict[str, int]:
 
 def run_failures(conn: Connection, run_id: int) -> list[dict[str, Any]]:
     rows = _run(conn, "run_failures", {"run_id": run_id})
+    conn.rollback()
+    return rows
+
+
+def get_validators(conn: Connection, urls: Sequence[str]) -> dict[str, Validators]:
+    """Remembered ETag / Last-Modified for each of these URLs that has any."""
+    if not urls:
+        return {}
+    rows = _run(conn, "get_validators", {"urls": list(urls)})
+    conn.rollback()
+    return {row["url"]: Validators(row["etag"], row["last_modified"]) for row in rows}
+
+
+def save_validators(conn: Connection, document: FetchedDocument) -> None:
+    if not (document.etag or document.last_modified):
+        return
+    with conn.transaction():
+        _run(
+            conn,
+            "save_validators",
+            {
+                "url": document.target,
+                "etag": document.etag,
+                "last_modified": document.last_modified,
+                "status": document.status,
+            },
+        )
+
+
+def add_source(
+    conn: Connection, *, name: str, kind: str, url: str, schedule_minutes: int, max_articles: int
+) -> Source:
+    with conn.transaction():
+        rows = _run(
+            conn,
+            "add_source",
+            {
+                "name": name,
+                "kind": kind,
+                "url": url,
+                "schedule_minutes": schedule_minutes,
+                "max_articles": max_articles,
+            },
+        )
+    return Source.from_row(rows[0])
+
+
+def list_sources(conn: Connection) -> list[Source]:
+    rows = _run(conn, "list_sources", {})
+    conn.rollback()
+    return [Source.from_row(row) for row in rows]
+
+
+def get_source(conn: Connection, name: str) -> Source | None:
+    rows = _run(conn, "get_source", {"name": name})
+    conn.rollback()
+    return Source.from_row(rows[0]) if rows else None
+
+
+def remove_source(conn: Connection, name: str) -> bool:
+    with conn.transaction():
+        return bool(_run(conn, "remove_source", {"name": name}))
+
+
+def due_sources(conn: Connection) -> list[Source]:
+    rows = _run(conn, "due_sources", {})
+    conn.rollback()
+    return [Source.from_row(row) for row in rows]
+
+
+def mark_source_checked(conn: Connection, source_id: int, status: str, error: str | None) -> None:
+    with conn.transaction():
+        _run(
+            conn, "mark_source_checked", {"source_id": source_id, "status": status, "error": error}
+        )
+
+
+def source_fetches(conn: Connection, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    rows = _run(conn, "source_fetches", {"source_id": source_id, "limit": limit})
     conn.rollback()
     return rows

@@ -1,6 +1,31 @@
 -- The whole current schema, for reading and for the migration test. Change it together with a new migration.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
+CREATE TABLE sources (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL CONSTRAINT sources_name_key UNIQUE,
+    kind text NOT NULL CONSTRAINT sources_kind_check CHECK (kind IN ('feed', 'sitemap', 'url')),
+    url text NOT NULL,
+    schedule_minutes integer NOT NULL DEFAULT 60
+        CONSTRAINT sources_schedule_minutes_check CHECK (schedule_minutes > 0),
+    max_articles integer NOT NULL DEFAULT 50
+        CONSTRAINT sources_max_articles_check CHECK (max_articles > 0),
+    enabled boolean NOT NULL DEFAULT true,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    last_checked_at timestamptz,
+    next_due_at timestamptz,
+    last_status text,
+    last_error text
+);
+
+CREATE TABLE http_cache (
+    url text PRIMARY KEY,
+    etag text,
+    last_modified text,
+    status integer NOT NULL,
+    fetched_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE ingest_runs (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     started_at timestamptz NOT NULL DEFAULT now(),
@@ -11,7 +36,8 @@ CREATE TABLE ingest_runs (
     targets_total integer NOT NULL DEFAULT 0,
     targets_failed integer NOT NULL DEFAULT 0,
     claims_added integer NOT NULL DEFAULT 0,
-    flags_added integer NOT NULL DEFAULT 0
+    flags_added integer NOT NULL DEFAULT 0,
+    source_id bigint REFERENCES sources (id) ON DELETE SET NULL
 );
 
 CREATE TABLE articles (
@@ -25,6 +51,8 @@ CREATE TABLE articles (
     site_name text,
     language text,
     current_revision_id bigint,
+    modified_at timestamptz,
+    source_id bigint REFERENCES sources (id) ON DELETE SET NULL,
     first_seen_at timestamptz NOT NULL DEFAULT now(),
     last_seen_at timestamptz NOT NULL DEFAULT now()
 );
@@ -37,6 +65,7 @@ CREATE TABLE article_revisions (
     paragraph_count integer NOT NULL,
     run_id bigint REFERENCES ingest_runs (id) ON DELETE SET NULL,
     fetched_at timestamptz NOT NULL DEFAULT now(),
+    claim_reviews jsonb NOT NULL DEFAULT '[]'::jsonb,
     CONSTRAINT article_revisions_article_content_key UNIQUE (article_id, content_sha256)
 );
 
@@ -111,7 +140,11 @@ CREATE TABLE fetch_log (
     reason text NOT NULL DEFAULT '',
     article_id bigint REFERENCES articles (id) ON DELETE SET NULL,
     duration_ms integer NOT NULL DEFAULT 0,
-    created_at timestamptz NOT NULL DEFAULT now()
+    created_at timestamptz NOT NULL DEFAULT now(),
+    attempts integer NOT NULL DEFAULT 1,
+    conditional boolean NOT NULL DEFAULT false,
+    source_id bigint REFERENCES sources (id) ON DELETE SET NULL
 );
 
 CREATE INDEX fetch_log_run_idx ON fetch_log (run_id);
+CREATE INDEX fetch_log_source_idx ON fetch_log (source_id, created_at);

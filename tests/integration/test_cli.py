@@ -72,7 +72,7 @@ def filled_db(db_url: str) -> str:
             conn,
             articles,
             settings=settings,
-            fetch=lambda t: fetch_document(t, settings),
+            fetch=lambda t, _validators: fetch_document(t, settings),
             source="fixtures",
         )
     return db_url

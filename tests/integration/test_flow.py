@@ -56,3 +56,31 @@ def test_ingest_command_reports_failures_with_a_non_zero_exit(db_url):
     assert result.returncode == 1
     assert "failed     http://127.0.0.1:9/gone: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sources_commands_end_to_end(db_url):
+    from tests.newsserver import BAD, GOOD, news_site
+
+    with news_site() as site:
+        env = {
+            "DATABASE_URL": db_url,
+            "CLAIMTRACK_ALLOW_HOSTS": f"127.0.0.1:{site.port}",
+            "CLAIMTRACK_FETCH_TIMEOUT_S": "0.5",
+            "CLAIMTRACK_FETCH_HOST_DELAY_S": "0",
+            "CLAIMTRACK_FETCH_BACKOFF_S": "0.01",
+            "CLAIMTRACK_FETCH_MAX_BYTES": "100000",
+        }
+        added = claimtrack("sources", "add", "kestrel", f"{site.base}/feed.xml", env=env)
+        assert added.returncode == 0, added.stderr
+        listed = claimtrack("sources", "list", "--format", "jsonl", env=env)
+        assert json.loads(listed.stdout)["name"] == "kestrel"
+        first = claimtrack("sources", "run", env=env, timeout=300)
+        assert first.returncode == 1, first.stderr  # some targets failed, the rest was kept
+        assert first.stderr.count("ingested   ") == len(GOOD)
+        assert first.stderr.count("failed     ") == len(BAD)
+        again = claimtrack("sources", "run", "--all", env=env, timeout=300)
+        assert again.stderr.count("unchanged  ") == len(GOOD)
+        shown = claimtrack("sources", "show", "kestrel", env=env)
+        assert "refused" in shown.stdout and "disallowed by" in shown.stdout
+        missing = claimtrack("sources", "remove", "nope", env=env)
+        assert missing.returncode == 2 and "no source named" in missing.stderr

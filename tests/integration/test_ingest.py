@@ -16,7 +16,7 @@ ARTICLES = sorted(str(p) for p in (FIXTURES / "articles").iterdir())
 
 def run(conn, settings, targets):
     return ingest_targets(
-        conn, targets, settings=settings, fetch=lambda t: fetch_document(t, settings)
+        conn, targets, settings=settings, fetch=lambda t, _validators: fetch_document(t, settings)
     )
 
 

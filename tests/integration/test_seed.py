@@ -14,7 +14,10 @@ SEED = SHARED / "seed" / "000_23ed38cb849fc279.txt"
 @pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside this clone")
 def test_seed_article_yields_the_bombers_claim_said_by_putin(conn, settings):
     report = ingest_targets(
-        conn, [str(SEED)], settings=settings, fetch=lambda t: fetch_document(t, settings)
+        conn,
+        [str(SEED)],
+        settings=settings,
+        fetch=lambda t, _validators: fetch_document(t, settings),
     )
     assert report.outcomes[0].status == "ingested"
     claims = store.list_claims(conn)
