@@ -137,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=3,
         help="passes over the pages; the fastest is timed (default 3)",
     )
+    claims = evaluations.add_parser(
+        "claims",
+        help="check-worthiness F1 on ClaimBuster and CheckThat! 2024, sentences/s",
+        description="F1 of the check-worthy class on ClaimBuster groundtruth.csv and on the "
+        "CheckThat! 2024 Task 1 English test, with the shipped model and its tuned threshold.",
+    )
+    claims.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    claims.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
     return parser
 
 
@@ -498,6 +506,8 @@ def _run_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "claims":
+        return _eval_claims(args)
     from tasks import evaluation
 
     pages = evaluation.load_pages(args.data_dir)
@@ -515,6 +525,27 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     figures.update({f"{r.name}_pages_per_s": f"{r.pages_per_s:.1f}" for r in results})
     order = ["ours_f1", "trafilatura_f1", "ours_pages_per_s", "trafilatura_pages_per_s"]
     print(" ".join(f"{k}={figures[k]}" for k in order if k in figures))
+    return 0
+
+
+def _eval_claims(args: argparse.Namespace) -> int:
+    from tasks.checkworthiness import load_model
+    from tasks.claim_evaluation import evaluate
+
+    model = load_model()
+    results, speed, threshold = evaluate(args.data_dir, args.threshold)
+    source = f"model {model.metadata}" if model else "rules only (no model file)"
+    print(f"scorer: {source}; threshold {threshold:.2f}")
+    for r in results:
+        print(
+            f"{r.name:<14} sentences={r.sentences} precision={r.precision:.3f} "
+            f"recall={r.recall:.3f} f1={r.f1:.3f}"
+        )
+    figures = {f"{r.name}_f1": f"{r.f1:.3f}" for r in results}
+    print(
+        f"claimbuster_f1={figures['claimbuster_f1']} "
+        f"checkthat2024_f1={figures['checkthat2024_f1']} sentences_per_s={speed:.0f}"
+    )
     return 0
 
 

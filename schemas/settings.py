@@ -56,11 +56,21 @@ class Settings(BaseSettings):
         pattern=r"^[a-z_][a-z0-9_]*$",
         description="Database created and used inside the embedded server.",
     )
-    checkworthiness_threshold: float = Field(
-        default=0.4,
+    checkworthiness_threshold: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Sentences scoring at least this check-worthiness are kept as claims.",
+        description=(
+            "Sentences scoring at least this check-worthiness are kept as claims. Unset: the "
+            "shipped model's threshold, tuned by cross-validation on its training data."
+        ),
+    )
+    keep_anchored_claims: bool = Field(
+        default=True,
+        description=(
+            "Also keep sentences under the threshold that state a quantity or a negation: "
+            "matching needs them to find contradictions."
+        ),
     )
     match_suggest_threshold: float = Field(
         default=0.72,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from schemas.records import ArticleText, ClaimDraft, Quantity
+from tasks.checkworthiness import featurize, load_model
 from tasks.frames import build_frame, polarity_of
 from tasks.quantities import extract_quantities
 from tasks.sentences import split_sentences
@@ -109,15 +110,19 @@ RULES: tuple[Rule, ...] = (
     Rule("too short to check", -0.3, lambda s, q, a: len(s.split()) < 6),
 )
 BASE_SCORE = 0.1
+RULES_THRESHOLD = 0.4  # for the rule score, when no model file ships
+# Lines news has and debates never had, so the model never learned them: they cap the score.
+VETOES = ("a no-comment line",)
+VETO_CAP = 0.05
 
 _CLAIM_TYPES: tuple[tuple[str, Callable[[str, tuple[Quantity, ...], bool], bool]], ...] = (
     ("voting/record", lambda s, q, a: bool(_VOTING.search(s))),
     ("rule/law", lambda s, q, a: bool(_RULE.search(s))),
+    ("personal experience", lambda s, q, a: bool(_PERSONAL.search(s)) and not a),
     ("prediction", lambda s, q, a: bool(_PREDICTION.search(s))),
     ("causal", lambda s, q, a: bool(_CAUSAL.search(s))),
     ("comparison", lambda s, q, a: bool(_COMPARISON.search(s)) and bool(q)),
     ("quantity", lambda s, q, a: _has_measure(s, q, a)),
-    ("personal experience", lambda s, q, a: bool(_PERSONAL.search(s)) and not a),
     ("quote of a position", lambda s, q, a: a),
 )
 
@@ -133,6 +138,24 @@ def score_sentence(
             score += rule.weight
             reasons.append(rule.reason if rule.weight > 0 else f"not: {rule.reason}")
     return max(0.0, min(1.0, round(score, 3))), tuple(reasons)
+
+
+def checkworthiness(
+    sentence: str, quantities: tuple[Quantity, ...], attributed: bool
+) -> tuple[float, tuple[str, ...]]:
+    """The learned model's probability when the model ships, else the rule score; with the rules
+    that fired and the words that weighed most, as the explanation."""
+    rule_score, reasons = score_sentence(sentence, quantities, attributed)
+    model = load_model()
+    if model is None:
+        return rule_score, reasons
+    _, model_reasons = score_sentence(sentence, quantities, False)  # as in training
+    features = featurize(sentence, model_reasons)
+    probability = model.probability(features)
+    if any(f"not: {veto}" in reasons for veto in VETOES):
+        probability = min(probability, VETO_CAP)
+    learned = tuple(f for f in model.top_features(features) if f not in reasons)
+    return round(probability, 3), reasons + learned
 
 
 def claim_type_of(sentence: str, quantities: tuple[Quantity, ...], attributed: bool) -> str:
@@ -151,10 +174,28 @@ def _quote_state(sentence: str, open_before: bool) -> tuple[bool, bool]:
     return quoted, depth > 0
 
 
+def default_threshold() -> float:
+    model = load_model()
+    return model.threshold if model else RULES_THRESHOLD
+
+
+def is_anchored(sentence: str, quantities: tuple[Quantity, ...]) -> bool:
+    """States an amount, or denies something in a full sentence: what contradictions hang on."""
+    if any(q.kind not in ("year", "date", "number") for q in quantities):
+        return True
+    return bool(_NEGATED.search(sentence)) and _is_declarative(sentence)
+
+
 def extract_claims(
-    article: ArticleText, *, publication: str | None, threshold: float
+    article: ArticleText,
+    *,
+    publication: str | None,
+    threshold: float | None = None,
+    keep_anchored: bool = True,
 ) -> list[ClaimDraft]:
-    """Score every sentence of the article; keep those at or above the threshold."""
+    """Score every sentence of the article; keep those at or above the threshold, and (unless
+    told not to) those that state a quantity or a negation."""
+    cutoff = default_threshold() if threshold is None else threshold
     tracker = SpeakerTracker()
     drafts: list[ClaimDraft] = []
     previous_quoted: list[int] = []
@@ -168,7 +209,7 @@ def extract_claims(
         sentences = split_sentences(paragraph)
         found = _sentence_speakers(sentences, tracker)
         drafts_here, previous_quoted = _paragraph_claims(
-            p_index, sentences, found, publication, threshold, len(drafts)
+            p_index, sentences, found, publication, cutoff, keep_anchored, len(drafts)
         )
         drafts.extend(drafts_here)
     return drafts
@@ -198,14 +239,15 @@ def _paragraph_claims(
     speakers: Sequence[tuple[str | None, bool]],
     publication: str | None,
     threshold: float,
+    keep_anchored: bool,
     offset: int,
 ) -> tuple[list[ClaimDraft], list[int]]:
     drafts: list[ClaimDraft] = []
     unattributed: list[int] = []
     for s_index, (sentence, (speaker, _quoted)) in enumerate(zip(sentences, speakers, strict=True)):
         quantities = extract_quantities(sentence)
-        score, reasons = score_sentence(sentence, quantities, speaker is not None)
-        if score < threshold:
+        score, reasons = checkworthiness(sentence, quantities, speaker is not None)
+        if score < threshold and not (keep_anchored and is_anchored(sentence, quantities)):
             continue
         if speaker is None:
             unattributed.append(offset + len(drafts))

@@ -167,7 +167,10 @@ def ingest_document(
         article = replace(article, published_at=published)
     publication = publication_name(source, article.site_name, article.identity_url)
     drafts = extract_claims(
-        article, publication=publication, threshold=settings.checkworthiness_threshold
+        article,
+        publication=publication,
+        threshold=settings.checkworthiness_threshold,
+        keep_anchored=settings.keep_anchored_claims,
     )
     with conn.transaction():
         article_id, revision_id = store.save_article(
@@ -175,6 +178,7 @@ def ingest_document(
         )
         if revision_id is None:
             return TargetOutcome(document.target, "unchanged", "already stored", article_id)
+        drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
         flags = match_claims(conn, claims, settings)
     return TargetOutcome(document.target, "ingested", "", article_id, len(claims), flags)

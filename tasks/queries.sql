@@ -180,3 +180,13 @@ FROM fetch_log
 WHERE source_id = %(source_id)s
 ORDER BY id DESC
 LIMIT %(limit)s;
+
+-- speakers_with_surname --
+-- Stored speakers whose name ends with this surname (at most a few).
+SELECT DISTINCT speaker FROM claims
+WHERE speaker LIKE '%% ' || %(surname)s
+LIMIT 3;
+
+-- expand_surname_speaker --
+-- Give earlier claims attributed to a bare surname the full name now known.
+UPDATE claims SET speaker = %(full_name)s WHERE speaker = %(surname)s;

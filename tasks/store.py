@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -330,3 +331,33 @@ def source_fetches(conn: Connection, source_id: int, limit: int = 20) -> list[di
     rows = _run(conn, "source_fetches", {"source_id": source_id, "limit": limit})
     conn.rollback()
     return rows
+
+
+def canonical_speakers(conn: Connection, drafts: Sequence[ClaimDraft]) -> list[ClaimDraft]:
+    """One name per person across articles: a bare surname becomes the one full name stored
+    with it ("Putin" -> "Vladimir Putin"), and a full name seen for the first time renames
+    earlier bare-surname claims. Ambiguous surnames are left alone. Call inside a transaction."""
+    resolved: dict[str, str | None] = {}
+    out = []
+    for draft in drafts:
+        speaker = draft.speaker
+        if speaker and speaker not in resolved:
+            parts = speaker.split()
+            if len(parts) == 1:
+                names = [
+                    r["speaker"] for r in _run(conn, "speakers_with_surname", {"surname": speaker})
+                ]
+                resolved[speaker] = names[0] if len(names) == 1 else None
+            else:
+                names = [
+                    r["speaker"]
+                    for r in _run(conn, "speakers_with_surname", {"surname": parts[-1]})
+                ]
+                if all(name == speaker for name in names):
+                    _run(
+                        conn, "expand_surname_speaker", {"full_name": speaker, "surname": parts[-1]}
+                    )
+                resolved[speaker] = None
+        full = resolved.get(speaker) if speaker else None
+        out.append(replace(draft, speaker=full) if full else draft)
+    return out

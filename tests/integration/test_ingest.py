@@ -94,3 +94,20 @@ def test_changed_text_adds_only_its_new_claims(conn, settings, tmp_path: Path):
     assert report.outcomes[0].status == "ingested"
     assert report.outcomes[0].claims_added == 1
     assert store.counts(conn)["claims"] == claims_before + 1
+
+
+def test_speakers_are_one_name_across_articles(conn, settings, tmp_path: Path):
+    early = tmp_path / "early.txt"
+    early.write_text("“Inflation will fall to 3% by June,” Petrova told reporters on Monday.\n")
+    later = tmp_path / "later.txt"
+    later.write_text(
+        "Finance Minister Anna Petrova presented the budget on Tuesday.\n"
+        "“Inflation will fall to 2% by June,” Petrova said.\n"
+    )
+    run(conn, settings, [str(early), str(later)])
+    speakers = {c.speaker for c in store.list_claims(conn) if "Inflation" in c.text}
+    assert speakers == {"Anna Petrova"}
+    third = tmp_path / "third.txt"
+    third.write_text("“Wages will rise by 5% next year,” Petrova said at the summit in Oslo.\n")
+    run(conn, settings, [str(third)])
+    assert {c.speaker for c in store.list_claims(conn) if "Wages" in c.text} == {"Anna Petrova"}

@@ -68,3 +68,109 @@ def test_checkable_sentences_without_numbers_are_kept_and_no_comment_lines_are_n
         threshold=0.4,
     )
     assert [c.text[:16] for c in claims] == ["The council neve", "The mill dischar"]
+
+
+import pytest  # noqa: E402
+
+from tasks.checkworthiness import featurize, load_model  # noqa: E402
+from tasks.claims import checkworthiness, claim_type_of, is_anchored  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The ministry spent $3.2 billion on rail last year.", "quantity"),
+        ("Crime fell faster in Oslo than in any other city in 2022.", "comparison"),
+        ("The outbreak was caused by contaminated well water.", "causal"),
+        ("Prices will rise by 4% next year, the bank forecasts.", "prediction"),
+        ("The new law makes it illegal to sell the pesticide.", "rule/law"),
+        ("The senator voted against the budget three times.", "voting/record"),
+        ("“We have always supported the farmers,” said Minister Eva Lund.", "quote of a position"),
+        ("I was in the hospital for three weeks after the crash.", "personal experience"),
+    ],
+)
+def test_claim_types(sentence, kind):
+    speaker = "Eva Lund" if "said" in sentence else None
+    assert claim_type_of(sentence, extract_quantities(sentence), speaker is not None) == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mill does not discharge waste.",
+        "The mill never discharged waste.",
+        "The mill no longer discharges waste.",
+        "The mill doesn’t discharge waste.",
+        "The mill didn't discharge any waste into the river.",
+    ],
+)
+def test_negation_forms(sentence):
+    claims = extract_claims(
+        article(sentence + " It is on the Tay."), publication=None, threshold=0.0
+    )
+    assert claims[0].polarity == "negative"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No more than 20 people attended the meeting on Monday.",
+        "Not only did exports grow, imports grew by 4% as well.",
+    ],
+)
+def test_comparative_no_and_not_only_are_not_negations(sentence):
+    claims = extract_claims(article(sentence), publication=None, threshold=0.0)
+    assert claims[0].polarity == "positive"
+
+
+def test_quote_with_attribution_in_the_next_sentence_and_speaker_variants():
+    claims = extract_claims(
+        article(
+            "Russian-born Finance Minister Anna Petrova presented the plan.",
+            "“Spending will fall by 3%.” “Debt will follow,” Petrova said.",
+            "“Taxes stay as they are,” said Anna Petrova.",
+        ),
+        publication="Ledger",
+        threshold=0.0,
+    )
+    assert {c.speaker for c in claims if "“" in c.text} == {"Anna Petrova"}
+
+
+def test_learned_score_has_reasons_and_prefers_factual_sentences():
+    if load_model() is None:
+        pytest.skip("no model file")
+    fact = "Unemployment fell to 4.2 percent in March, the lowest rate since 2001."
+    opinion = "I think we all want a better future for our children."
+    fact_score, reasons = checkworthiness(fact, extract_quantities(fact), False)
+    opinion_score, _ = checkworthiness(opinion, extract_quantities(opinion), False)
+    assert fact_score > 0.6 > opinion_score
+    assert "a number or quantity" in reasons
+
+
+def test_features_are_normalised():
+    features = featurize("Prices rose 4% in 2023.", ("a number or quantity",))
+    assert abs(sum(v * v for v in features.values()) - 1.0) < 1e-9
+    assert "r:a number or quantity" in features and "w:0%" not in features
+
+
+def test_anchored_sentences_are_kept_below_the_threshold():
+    assert is_anchored(
+        "The bridge is 2.4 km long.", extract_quantities("The bridge is 2.4 km long.")
+    )
+    assert is_anchored("The plant does not pollute the river at all.", ())
+    assert not is_anchored(
+        "The council met in 2021.", extract_quantities("The council met in 2021.")
+    )
+    kept = extract_claims(
+        article("The bridge will be 2.4 km long and have four lanes."),
+        publication=None,
+        threshold=0.99,
+    )
+    assert len(kept) == 1
+    dropped = extract_claims(
+        article("The bridge will be 2.4 km long and have four lanes."),
+        publication=None,
+        threshold=0.99,
+        keep_anchored=False,
+    )
+    assert dropped == []
