@@ -1,7 +1,7 @@
 """The `claimtrack` command line.
 
-Only `ingest` and `demo` run a Prefect flow; the other commands never import Prefect, so they
-answer in well under a second.
+Only `ingest`, `demo` and `sources run` run a Prefect flow; the other commands never import
+Prefect, so they answer in well under a second.
 """
 
 from __future__ import annotations
@@ -15,30 +15,19 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from schemas.records import ClaimListing, FlagListing, IngestReport, Source
+from flows.cli_eval import add_eval_parser, cmd_eval
+from flows.cli_sources import add_sources_parser, cmd_sources
+from flows.terminal import EXIT_ERROR, EXIT_FAILURES, prefect_defaults, print_report, print_table
+from schemas.records import ClaimListing, FlagListing, IngestReport
 from schemas.settings import Settings, get_settings
 from tasks import embedded_server, store
-from tasks.database import Connection, open_database, resolve_database_url
+from tasks.database import open_database, resolve_database_url
 from tasks.errors import ClaimtrackError, InputError
 from tasks.fetch import check_target
-from tasks.sources import SOURCE_KINDS, check_source_url
-
-EXIT_FAILURES = 1
-EXIT_ERROR = 2
-
-
-def _prefect_defaults() -> None:
-    """Quiet, offline-friendly Prefect defaults; the user's environment wins."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    # claimtrack reports each failed target itself, in one line; Prefect's task tracebacks are noise
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def parse_date_option(value: str) -> datetime:
@@ -111,82 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="status: say whether it runs; start/stop it; url: print its URL",
     )
     commands.add_parser("settings", help="show every setting, its value and what it does")
-    _add_sources_parser(commands)
-    evaluate = commands.add_parser(
-        "eval",
-        help="measure quality on public data sets",
-        description="Evaluation commands; each ends with one line of name=value figures.",
-    )
-    evaluations = evaluate.add_subparsers(dest="what", required=True, metavar="WHAT")
-    extraction = evaluations.add_parser(
-        "extraction",
-        help="article-text extraction vs trafilatura (4-gram shingle F1, pages/s)",
-        description="Score our extractor and trafilatura on article_html_fixtures "
-        "(shingle precision/recall/F1 as its SOURCE.md describes) and time both.",
-    )
-    extraction.add_argument(
-        "data_dir",
-        type=Path,
-        metavar="DATA_DIR",
-        help="the shared data folder, or article_html_fixtures itself",
-    )
-    extraction.add_argument("--no-peer", action="store_true", help="skip trafilatura")
-    extraction.add_argument(
-        "--repeats",
-        type=int,
-        default=3,
-        help="passes over the pages; the fastest is timed (default 3)",
-    )
-    claims = evaluations.add_parser(
-        "claims",
-        help="check-worthiness F1 on ClaimBuster and CheckThat! 2024, sentences/s",
-        description="F1 of the check-worthy class on ClaimBuster groundtruth.csv and on the "
-        "CheckThat! 2024 Task 1 English test, with the shipped model and its tuned threshold.",
-    )
-    claims.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
-    claims.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+    add_sources_parser(commands)
+    add_eval_parser(commands)
     return parser
-
-
-def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sources = commands.add_parser(
-        "sources",
-        help="manage feeds, sitemaps and URLs that scheduled runs fetch",
-        description="Sources are fetched by `claimtrack sources run` (and by scheduled runs).",
-    )
-    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a source")
-    add.add_argument("name", help="a short unique name, also used as the claims' source")
-    add.add_argument("url", help="the feed, sitemap or page URL")
-    add.add_argument(
-        "--kind",
-        choices=SOURCE_KINDS,
-        default="feed",
-        help="feed (RSS/Atom, default), sitemap, or url (a single page)",
-    )
-    add.add_argument(
-        "--every",
-        type=int,
-        default=60,
-        metavar="MINUTES",
-        help="how often it is due, in minutes (default 60)",
-    )
-    add.add_argument(
-        "--max-articles",
-        type=int,
-        default=50,
-        metavar="N",
-        help="newest articles taken from the listing per run (default 50)",
-    )
-    listing = actions.add_parser("list", help="list sources")
-    listing.add_argument("--format", choices=("table", "jsonl"), default="table")
-    show = actions.add_parser("show", help="a source's settings and its latest fetches")
-    show.add_argument("name")
-    remove = actions.add_parser("remove", help="forget a source (its articles stay)")
-    remove.add_argument("name")
-    run = actions.add_parser("run", help="fetch due sources now (the ingest_sources flow)")
-    run.add_argument("names", nargs="*", metavar="NAME", help="only these sources")
-    run.add_argument("--all", action="store_true", help="every enabled source, due or not")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -229,7 +145,7 @@ def run_ingest(
     for target in targets:
         check_target(target)
     resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
-    _prefect_defaults()
+    prefect_defaults()
     print("starting the ingest flow (Prefect local mode)...", file=sys.stderr, flush=True)
     from flows.ingest import ingest_flow
 
@@ -239,20 +155,8 @@ def run_ingest(
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     report = run_ingest(args.targets, settings, source=args.source, published=args.published)
-    _print_report(report, time.monotonic() - started)
+    print_report(report, time.monotonic() - started)
     return EXIT_FAILURES if report.failed else 0
-
-
-def _print_report(report: IngestReport, seconds: float) -> None:
-    counts: dict[str, int] = {}
-    for outcome in report.outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(
-        f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
-        f"{report.flags_added} new flags in {seconds:.1f} s",
-        file=sys.stderr,
-    )
 
 
 def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
@@ -262,7 +166,7 @@ def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
         for claim in claims:
             print(json.dumps(claim_record(claim), ensure_ascii=False))
     else:
-        _print_table(
+        print_table(
             ("id", "speaker", "score", "quantities", "text"),
             [
                 (
@@ -307,7 +211,7 @@ def _cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_flags(flags: Sequence[FlagListing]) -> None:
-    _print_table(
+    print_table(
         ("id", "kind", "score", "claim", "matched claim", "reason"),
         [
             (
@@ -324,24 +228,6 @@ def _print_flags(flags: Sequence[FlagListing]) -> None:
     )
 
 
-def _print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], widths: dict[str, int] | None = None
-) -> None:
-    limits = {"text": 90, **(widths or {})}
-    cells = [
-        [_cut(str(v), limits.get(h, 30)) for h, v in zip(headers, row, strict=True)] for row in rows
-    ]
-    sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip())
-    for row in cells:
-        print("  ".join(c.ljust(s) for c, s in zip(row, sizes, strict=True)).rstrip())
-    print(f"({len(rows)} rows)")
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def sample_articles() -> list[str]:
     """Paths of the bundled sample articles, in publication order (their names sort by date)."""
     folder = resources.files("flows") / "samples"
@@ -351,7 +237,7 @@ def sample_articles() -> list[str]:
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     report = run_ingest(sample_articles(), settings, source=None)
-    _print_report(report, time.monotonic() - started)
+    print_report(report, time.monotonic() - started)
     with open_database(settings) as conn:
         totals = store.counts(conn)
         flags = store.list_flags(conn)
@@ -402,153 +288,6 @@ def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
-    if args.action == "run":
-        return _run_sources(args, settings)
-    with open_database(settings) as conn:
-        if args.action == "add":
-            if args.every < 1 or args.max_articles < 1:
-                raise InputError("--every and --max-articles must be at least 1")
-            if store.get_source(conn, args.name):
-                raise InputError(f"a source named {args.name!r} exists; remove it first")
-            source = store.add_source(
-                conn,
-                name=args.name,
-                kind=args.kind,
-                url=check_source_url(args.url),
-                schedule_minutes=args.every,
-                max_articles=args.max_articles,
-            )
-            print(
-                f"added {source.kind} {source.name}: {source.url} "
-                f"(every {source.schedule_minutes} min)"
-            )
-        elif args.action == "list":
-            _print_sources(store.list_sources(conn), args.format)
-        elif args.action == "remove":
-            if not store.remove_source(conn, args.name):
-                raise InputError(f"no source named {args.name!r} (see `claimtrack sources list`)")
-            print(f"removed {args.name}")
-        else:
-            _show_source(conn, args.name)
-    return 0
-
-
-def _print_sources(sources: Sequence[Source], fmt: str) -> None:
-    if fmt == "jsonl":
-        for source in sources:
-            print(json.dumps(asdict(source), ensure_ascii=False, default=str))
-        return
-    _print_table(
-        ("name", "kind", "every", "max", "last check", "status", "url"),
-        [
-            (
-                s.name,
-                s.kind,
-                f"{s.schedule_minutes}m",
-                s.max_articles,
-                s.last_checked_at.strftime("%Y-%m-%d %H:%M") if s.last_checked_at else "never",
-                s.last_status or "",
-                s.url,
-            )
-            for s in sources
-        ],
-        widths={"url": 70},
-    )
-
-
-def _show_source(conn: Connection, name: str) -> None:
-    source = store.get_source(conn, name)
-    if source is None:
-        raise InputError(f"no source named {name!r} (see `claimtrack sources list`)")
-    for key, value in asdict(source).items():
-        print(f"{key:>16}: {value if value is not None else ''}")
-    fetches = store.source_fetches(conn, source.id)
-    print()
-    _print_table(
-        ("when", "outcome", "http", "tries", "cond", "target", "reason"),
-        [
-            (
-                f["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
-                f["outcome"],
-                f["http_status"] or "",
-                f["attempts"],
-                "yes" if f["conditional"] else "",
-                f["target"],
-                f["reason"],
-            )
-            for f in fetches
-        ],
-        widths={"target": 60, "reason": 60},
-    )
-
-
-def _run_sources(args: argparse.Namespace, settings: Settings) -> int:
-    resolve_database_url(settings)
-    if args.names:
-        with open_database(settings) as conn:
-            missing = [n for n in args.names if store.get_source(conn, n) is None]
-        if missing:
-            raise InputError(
-                f"no source named {', '.join(missing)} (see `claimtrack sources list`)"
-            )
-    _prefect_defaults()
-    print("starting the ingest_sources flow (Prefect local mode)...", file=sys.stderr, flush=True)
-    from flows.ingest import ingest_sources_flow
-
-    started = time.monotonic()
-    reports = ingest_sources_flow(args.names or None, args.all, show_progress=True)
-    if not reports:
-        print("no source is due (use --all to fetch every source now)", file=sys.stderr)
-    for report in reports:
-        _print_report(report, time.monotonic() - started)
-    return EXIT_FAILURES if any(r.failed for r in reports) else 0
-
-
-def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    if args.what == "claims":
-        return _eval_claims(args)
-    from tasks import evaluation
-
-    pages = evaluation.load_pages(args.data_dir)
-    print(f"{len(pages)} pages from {args.data_dir}", file=sys.stderr)
-    results = [evaluation.run_extractor("ours", evaluation.ours, pages, args.repeats)]
-    if not args.no_peer:
-        peer = evaluation.trafilatura_extractor()
-        results.append(evaluation.run_extractor("trafilatura", peer, pages, args.repeats))
-    for r in results:
-        print(
-            f"{r.name:<12} precision={r.precision:.3f} recall={r.recall:.3f} f1={r.f1:.3f} "
-            f"pages_per_s={r.pages_per_s:.1f}"
-        )
-    figures = {f"{r.name}_f1": f"{r.f1:.3f}" for r in results}
-    figures.update({f"{r.name}_pages_per_s": f"{r.pages_per_s:.1f}" for r in results})
-    order = ["ours_f1", "trafilatura_f1", "ours_pages_per_s", "trafilatura_pages_per_s"]
-    print(" ".join(f"{k}={figures[k]}" for k in order if k in figures))
-    return 0
-
-
-def _eval_claims(args: argparse.Namespace) -> int:
-    from tasks.checkworthiness import load_model
-    from tasks.claim_evaluation import evaluate
-
-    model = load_model()
-    results, speed, threshold = evaluate(args.data_dir, args.threshold)
-    source = f"model {model.metadata}" if model else "rules only (no model file)"
-    print(f"scorer: {source}; threshold {threshold:.2f}")
-    for r in results:
-        print(
-            f"{r.name:<14} sentences={r.sentences} precision={r.precision:.3f} "
-            f"recall={r.recall:.3f} f1={r.f1:.3f}"
-        )
-    figures = {f"{r.name}_f1": f"{r.f1:.3f}" for r in results}
-    print(
-        f"claimbuster_f1={figures['claimbuster_f1']} "
-        f"checkthat2024_f1={figures['checkthat2024_f1']} sentences_per_s={speed:.0f}"
-    )
-    return 0
-
-
 _HANDLERS = {
     "ingest": _cmd_ingest,
     "claims": _cmd_claims,
@@ -556,9 +295,10 @@ _HANDLERS = {
     "demo": _cmd_demo,
     "db": _cmd_db,
     "settings": _cmd_settings,
-    "sources": _cmd_sources,
-    "eval": _cmd_eval,
+    "sources": cmd_sources,
+    "eval": cmd_eval,
 }
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,89 @@
+"""`claimtrack eval ...`: quality and speed on public data sets, ending in name=value figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from schemas.settings import Settings
+
+
+def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure quality on public data sets",
+        description="Evaluation commands; each ends with one line of name=value figures.",
+    )
+    evaluations = evaluate.add_subparsers(dest="what", required=True, metavar="WHAT")
+    extraction = evaluations.add_parser(
+        "extraction",
+        help="article-text extraction vs trafilatura (4-gram shingle F1, pages/s)",
+        description="Score our extractor and trafilatura on article_html_fixtures "
+        "(shingle precision/recall/F1 as its SOURCE.md describes) and time both.",
+    )
+    extraction.add_argument(
+        "data_dir",
+        type=Path,
+        metavar="DATA_DIR",
+        help="the shared data folder, or article_html_fixtures itself",
+    )
+    extraction.add_argument("--no-peer", action="store_true", help="skip trafilatura")
+    extraction.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="passes over the pages; the fastest is timed (default 3)",
+    )
+    claims = evaluations.add_parser(
+        "claims",
+        help="check-worthiness F1 on ClaimBuster and CheckThat! 2024, sentences/s",
+        description="F1 of the check-worthy class on ClaimBuster groundtruth.csv and on the "
+        "CheckThat! 2024 Task 1 English test, with the shipped model and its tuned threshold.",
+    )
+    claims.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    claims.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "claims":
+        return eval_claims(args)
+    from tasks import evaluation
+
+    pages = evaluation.load_pages(args.data_dir)
+    print(f"{len(pages)} pages from {args.data_dir}", file=sys.stderr)
+    results = [evaluation.run_extractor("ours", evaluation.ours, pages, args.repeats)]
+    if not args.no_peer:
+        peer = evaluation.trafilatura_extractor()
+        results.append(evaluation.run_extractor("trafilatura", peer, pages, args.repeats))
+    for r in results:
+        print(
+            f"{r.name:<12} precision={r.precision:.3f} recall={r.recall:.3f} f1={r.f1:.3f} "
+            f"pages_per_s={r.pages_per_s:.1f}"
+        )
+    figures = {f"{r.name}_f1": f"{r.f1:.3f}" for r in results}
+    figures.update({f"{r.name}_pages_per_s": f"{r.pages_per_s:.1f}" for r in results})
+    order = ["ours_f1", "trafilatura_f1", "ours_pages_per_s", "trafilatura_pages_per_s"]
+    print(" ".join(f"{k}={figures[k]}" for k in order if k in figures))
+    return 0
+
+
+def eval_claims(args: argparse.Namespace) -> int:
+    from tasks.checkworthiness import load_model
+    from tasks.claim_evaluation import evaluate
+
+    model = load_model()
+    results, speed, threshold = evaluate(args.data_dir, args.threshold)
+    source = f"model {model.metadata}" if model else "rules only (no model file)"
+    print(f"scorer: {source}; threshold {threshold:.2f}")
+    for r in results:
+        print(
+            f"{r.name:<14} sentences={r.sentences} precision={r.precision:.3f} "
+            f"recall={r.recall:.3f} f1={r.f1:.3f}"
+        )
+    figures = {f"{r.name}_f1": f"{r.f1:.3f}" for r in results}
+    print(
+        f"claimbuster_f1={figures['claimbuster_f1']} "
+        f"checkthat2024_f1={figures['checkthat2024_f1']} sentences_per_s={speed:.0f}"
+    )
+    return 0

@@ -1,0 +1,51 @@
+"""What the command line prints: tables, run reports, exit codes, and Prefect's defaults."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from schemas.records import IngestReport
+
+EXIT_FAILURES = 1
+EXIT_ERROR = 2
+
+
+def prefect_defaults() -> None:
+    """Quiet, offline-friendly Prefect defaults; the user's environment wins."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # claimtrack reports each failed target itself, in one line; Prefect's task tracebacks are noise
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def print_report(report: IngestReport, seconds: float) -> None:
+    counts: dict[str, int] = {}
+    for outcome in report.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(
+        f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
+        f"{report.flags_added} new flags in {seconds:.1f} s",
+        file=sys.stderr,
+    )
+
+
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], widths: dict[str, int] | None = None
+) -> None:
+    limits = {"text": 90, **(widths or {})}
+    cells = [
+        [cut(str(v), limits.get(h, 30)) for h, v in zip(headers, row, strict=True)] for row in rows
+    ]
+    sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(c.ljust(s) for c, s in zip(row, sizes, strict=True)).rstrip())
+    print(f"({len(rows)} rows)")
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
