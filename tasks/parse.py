@@ -7,21 +7,24 @@ share bars, newsletter prompts, "read more" and related-headline lines are dropp
 
 from __future__ import annotations
 
-import codecs
-import json
 import re
-from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import charset_normalizer
 from bs4 import BeautifulSoup, Tag
-from dateutil import parser as date_parser
 
 from schemas.records import ArticleText, FetchedDocument
+from tasks.decoding import decode
 from tasks.errors import ParseError
+from tasks.metadata import (
+    NEWS_TYPES,
+    clean_text,
+    json_ld_items,
+    ld_types,
+    page_metadata,
+    visible_byline,
+)
 
 # Elements that never hold story text.
 _DROP_TAGS = (
@@ -69,20 +72,7 @@ _BOILERPLATE_LINE = re.compile(
     r"(?:additional )?reporting by |editing by |writing by |support [\w ]{1,30} (?:so|and|to) )",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})", re.IGNORECASE)
 _WS = re.compile(r"\s+")
-_NEWS_TYPES = {
-    "newsarticle",
-    "article",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "blogposting",
-    "opinionnewsarticle",
-    "backgroundnewsarticle",
-    "webpage",
-    "report",
-    "claimreview",
-}
 MIN_PARAGRAPH_CHARS = 25
 
 
@@ -92,47 +82,6 @@ def parse_document(document: FetchedDocument) -> ArticleText:
         text = decode(document.body, document.charset)
         return parse_plain_text(text, document.url)
     return parse_html(decode(document.body, document.charset), document.url)
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
-_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def decode(body: bytes, declared: str | None) -> str:
-    """Text from bytes: a BOM first, then the declared charset (HTTP header, else <meta>), then
-    detection. A page declared as Latin-1 that is valid UTF-8 is read as UTF-8, the common
-    mis-declaration; a declared charset the bytes do not fit is ignored."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace")
-    meta = _META_CHARSET.search(body[:4096])
-    candidates = [declared, meta.group(1).decode("ascii", "ignore") if meta else None]
-    for encoding in (c.strip().lower() for c in candidates if c):
-        if encoding in _SINGLE_BYTE and _is_utf8(body):
-            return body.decode("utf-8")
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    if _is_utf8(body):
-        return body.decode("utf-8")
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
-    if best is not None and best.encoding:
-        return body.decode(best.encoding, errors="replace")
-    return body.decode("cp1252", errors="replace")
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def parse_plain_text(text: str, url: str) -> ArticleText:
@@ -170,7 +119,7 @@ def parse_html(html: str, url: str) -> ArticleText:
         soup = BeautifulSoup(_NON_CONTENT.sub(" ", html), "lxml")
     except Exception as exc:  # lxml can fail on pathological input; bs4 wraps nothing
         raise ParseError(f"{url}: cannot parse HTML ({exc})") from exc
-    article_ld = next((i for i in ld_items if _ld_types(i) & _NEWS_TYPES), {})
+    article_ld = next((i for i in ld_items if ld_types(i) & NEWS_TYPES), {})
     metadata = page_metadata(soup, article_ld, url)
     author = metadata["author"] or visible_byline(soup)  # before boilerplate removal drops it
     paragraphs = story_paragraphs(soup, article_ld)
@@ -186,12 +135,8 @@ def parse_html(html: str, url: str) -> ArticleText:
         language=metadata["language"],
         paragraphs=tuple(paragraphs),
         modified_at=metadata["modified"],
-        claim_reviews=tuple(i for i in ld_items if "claimreview" in _ld_types(i)),
+        claim_reviews=tuple(i for i in ld_items if "claimreview" in ld_types(i)),
     )
-
-
-def clean_text(text: str) -> str:
-    return _WS.sub(" ", text.replace("\u00ad", "")).strip()
 
 
 def is_story_paragraph(text: str) -> bool:
@@ -208,158 +153,6 @@ _NON_CONTENT = re.compile(
     r"<(script|style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
-_JSON_LD = re.compile(
-    r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
-)
-
-
-def json_ld_items(html: str) -> Iterable[dict[str, Any]]:
-    """Every JSON-LD object on the page, @graph members included; broken blocks are skipped."""
-    for match in _JSON_LD.finditer(html):
-        try:
-            data = json.loads(match.group(1))
-        except (json.JSONDecodeError, TypeError):
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, dict):
-                yield item
-                graph = item.get("@graph")
-                if isinstance(graph, list):
-                    stack.extend(graph)
-
-
-def _ld_types(item: dict[str, Any]) -> set[str]:
-    kind = item.get("@type", [])
-    kinds = kind if isinstance(kind, list) else [kind]
-    return {str(k).lower() for k in kinds}
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [n for n in (_ld_name(v) for v in value) if n]
-        return ", ".join(names) or None
-    if isinstance(value, dict):
-        return _ld_name(value.get("name"))
-    if isinstance(value, str) and value.strip():
-        return clean_text(value)
-    return None
-
-
-def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
-    """<meta> contents by property/name/itemprop (lower-cased), first one wins; one pass."""
-    found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        content = tag.get("content")
-        if not isinstance(content, str) or not content.strip():
-            continue
-        for attribute in ("property", "name", "itemprop"):
-            key = tag.get(attribute)
-            if isinstance(key, str):
-                found.setdefault(key.lower(), content)
-    return found
-
-
-def _meta(metas: dict[str, str], *keys: str) -> str | None:
-    for key in keys:
-        value = metas.get(key.lower())
-        if value:
-            return clean_text(value)
-    return None
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """An ISO or human date as an aware datetime (UTC when no zone is given)."""
-    if not value:
-        return None
-    try:
-        parsed = date_parser.parse(value, fuzzy=True)
-    except (ValueError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str, Any]:
-    metas = meta_tags(soup)
-    title = _ld_name(ld.get("headline")) or _meta(metas, "og:title", "twitter:title")
-    if not title:
-        heading = soup.find("h1") or soup.find("title")
-        title = clean_text(heading.get_text(" ")) if heading else None
-    canonical = None
-    link = soup.find("link", rel="canonical")
-    if isinstance(link, Tag) and isinstance(link.get("href"), str):
-        canonical = str(link["href"]).strip()
-    canonical = canonical or _meta(metas, "og:url") or _ld_url(ld)
-    if canonical:
-        canonical = urljoin(url, canonical)
-        if urlsplit(canonical).scheme not in ("http", "https"):
-            canonical = None
-    published = parse_date(
-        _ld_text(ld.get("datePublished"))
-        or _meta(
-            metas,
-            "article:published_time",
-            "datePublished",
-            "pubdate",
-            "publishdate",
-            "date",
-            "dc.date",
-            "DC.date.issued",
-            "sailthru.date",
-            "parsely-pub-date",
-        )
-        or _time_datetime(soup)
-    )
-    html_tag = soup.find("html")
-    language = html_tag.get("lang") if isinstance(html_tag, Tag) else None
-    return {
-        "title": title or None,
-        "canonical": canonical,
-        "published": published,
-        "author": _ld_name(ld.get("author")) or _meta(metas, "author", "article:author", "byl"),
-        "site_name": _ld_name(ld.get("publisher")) or _meta(metas, "og:site_name"),
-        "language": (language if isinstance(language, str) else None) or _meta(metas, "og:locale"),
-        "modified": parse_date(
-            _ld_text(ld.get("dateModified"))
-            or _meta(
-                metas, "article:modified_time", "og:updated_time", "datemodified", "last-modified"
-            )
-        ),
-    }
-
-
-def _ld_text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _ld_url(ld: dict[str, Any]) -> str | None:
-    for key in ("url", "mainEntityOfPage"):
-        value = ld.get(key)
-        if isinstance(value, dict):
-            value = value.get("@id") or value.get("url")
-        if isinstance(value, str) and value.startswith("http"):
-            return value
-    return None
-
-
-def _time_datetime(soup: BeautifulSoup) -> str | None:
-    tag = soup.find("time", attrs={"datetime": True})
-    if isinstance(tag, Tag):
-        value = tag.get("datetime")
-        return value if isinstance(value, str) else None
-    return None
-
-
-def visible_byline(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all(class_=re.compile(r"byline|author", re.IGNORECASE)):
-        match = _BYLINE.match(clean_text(tag.get_text(" ")))
-        if match:
-            return match.group(1)
-    rel = soup.find("a", rel="author")
-    return (
-        clean_text(rel.get_text(" ")) if isinstance(rel, Tag) and rel.get_text().strip() else None
-    )
 
 
 def _is_boilerplate(tag: Tag) -> bool:

@@ -13,8 +13,9 @@ import feedparser
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from schemas.records import FetchedDocument, SourceKind
+from tasks.decoding import decode
 from tasks.errors import InputError, ParseError
-from tasks.parse import decode, parse_date
+from tasks.metadata import parse_date
 
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "sitemap", "url")
 MAX_CHILD_SITEMAPS = 5
