@@ -116,7 +116,7 @@ def parse_html(html: str, url: str) -> ArticleText:
     """Extract metadata and story paragraphs from an HTML page."""
     ld_items = list(json_ld_items(html))
     try:
-        soup = BeautifulSoup(_NON_CONTENT.sub(" ", html), "lxml")
+        soup = BeautifulSoup(_NON_CONTENT.sub(" ", html), "lxml", multi_valued_attributes=None)
     except Exception as exc:  # lxml can fail on pathological input; bs4 wraps nothing
         raise ParseError(f"{url}: cannot parse HTML ({exc})") from exc
     article_ld = next((i for i in ld_items if ld_types(i) & NEWS_TYPES), {})
