@@ -83,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
                 help="also list 'related' matches (shown to reviewers, not flags)",
             )
 
+    families = commands.add_parser(
+        "families",
+        help="list claim families: claims that keep coming back",
+        description="Families of repeated claims, most recently seen first, with their size, "
+        "first and last sighting, speakers, sources and contradictions.",
+    )
+    families.add_argument("--format", choices=("table", "jsonl"), default="table")
+    families.add_argument(
+        "--min-count",
+        type=int,
+        default=2,
+        metavar="N",
+        help="only families with at least N claims (default 2)",
+    )
+    families.add_argument("--limit", type=int, metavar="N", help="show at most N families")
     commands.add_parser(
         "demo",
         help="ingest the bundled sample articles and show what was found",
@@ -228,6 +243,32 @@ def _print_flags(flags: Sequence[FlagListing]) -> None:
     )
 
 
+def _cmd_families(args: argparse.Namespace, settings: Settings) -> int:
+    with open_database(settings) as conn:
+        families = store.list_families(conn, args.min_count, args.limit)
+    if args.format == "jsonl":
+        for family in families:
+            print(json.dumps(asdict(family), ensure_ascii=False, default=str))
+        return 0
+    print_table(
+        ("id", "claims", "first seen", "last seen", "contra", "speakers", "canonical claim"),
+        [
+            (
+                f.id,
+                f.claim_count,
+                f.first_seen_at.date(),
+                f.last_seen_at.date(),
+                f.contradictions,
+                ", ".join(f.speakers),
+                f.canonical_text,
+            )
+            for f in families
+        ],
+        widths={"speakers": 40, "canonical claim": 80},
+    )
+    return 0
+
+
 def sample_articles() -> list[str]:
     """Paths of the bundled sample articles, in publication order (their names sort by date)."""
     folder = resources.files("flows") / "samples"
@@ -292,6 +333,7 @@ _HANDLERS = {
     "ingest": _cmd_ingest,
     "claims": _cmd_claims,
     "flags": _cmd_flags,
+    "families": _cmd_families,
     "demo": _cmd_demo,
     "db": _cmd_db,
     "settings": _cmd_settings,

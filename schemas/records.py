@@ -216,6 +216,28 @@ class FlagListing:
         )
 
 
+@dataclass(frozen=True)
+class Family:
+    """A claim and its repeats: what dashboards and reviewers see."""
+
+    id: int
+    claim_count: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    canonical_claim_id: int
+    canonical_text: str
+    speakers: tuple[str, ...]
+    sources: tuple[str, ...]
+    contradictions: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Family:
+        values = {name: row[name] for name in cls.__dataclass_fields__}
+        values["speakers"] = tuple(sorted(row["speakers"] or ()))
+        values["sources"] = tuple(sorted(row["sources"] or ()))
+        return cls(**values)
+
+
 SourceKind = Literal["feed", "sitemap", "url"]
 
 

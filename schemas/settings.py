@@ -90,6 +90,23 @@ class Settings(BaseSettings):
         le=1.0,
         description="pg_trgm similarity a stored claim's frame needs to be a match candidate.",
     )
+    match_auto_confirm_threshold: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.01,
+        description=(
+            "Repeats scoring at least this are confirmed without a reviewer (1.01 turns it off); "
+            "contradictions always wait for a person."
+        ),
+    )
+    match_window_days: int = Field(
+        default=730,
+        ge=0,
+        description=(
+            "Only match claims published within this many days of each other (0: no limit); "
+            "claims without a date are always compared."
+        ),
+    )
     match_candidates: int = Field(
         default=50,
         ge=1,

@@ -180,27 +180,50 @@ def ingest_document(
             return TargetOutcome(document.target, "unchanged", "already stored", article_id)
         drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
-        flags = match_claims(conn, claims, settings)
+        flags = match_claims(conn, claims, settings, article.published_at)
     return TargetOutcome(document.target, "ingested", "", article_id, len(claims), flags)
 
 
-def match_claims(conn: Connection, claims: Sequence[StoredClaim], settings: Settings) -> int:
-    """Match each claim against earlier ones; store every decision; return how many are flags."""
+def match_claims(
+    conn: Connection,
+    claims: Sequence[StoredClaim],
+    settings: Settings,
+    published_at: datetime | None = None,
+) -> int:
+    """Match each claim against earlier ones and store every decision; repeats join (or
+    start) a claim family, and repeats scoring at least the auto-confirm threshold are confirmed
+    without a reviewer. Returns how many flags (repeats and contradictions) were added."""
     params = match_params(settings)
     flags = 0
     for claim in claims:
         if not is_matchable(claim, params.min_words):
             continue
         candidates = store.claim_candidates(
-            conn, claim, threshold=settings.candidate_similarity, limit=settings.match_candidates
+            conn,
+            claim,
+            threshold=settings.candidate_similarity,
+            limit=settings.match_candidates,
+            published_at=published_at,
+            window_days=settings.match_window_days or None,
         )
+        repeated: list[tuple[float, int]] = []
         for candidate in candidates:
             decision = decide(claim, candidate, params)
             if decision is None:
                 continue
-            added = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
-            if added and decision.kind != "related":
+            match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
+            if match_id is None:
+                continue
+            if decision.kind != "related":
                 flags += 1
+            if decision.kind == "repeat":
+                repeated.append((decision.score, candidate.id))
+                if decision.score >= settings.match_auto_confirm_threshold:
+                    store.confirm_match(
+                        conn, match_id, f"auto-confirmed at score {decision.score:.2f}"
+                    )
+        for _, candidate_id in sorted(repeated, reverse=True):
+            store.join_family(conn, claim.id, candidate_id)
     return flags
 
 

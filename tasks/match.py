@@ -65,6 +65,12 @@ class FrameComparison:
     def substitutions(self) -> int:
         return min(len(self.only_new), len(self.only_old))
 
+    @property
+    def balance(self) -> float:
+        """Share of the longer side's words that the two share: 1.0 for the same wording."""
+        longest = max(len(self.shared) + len(self.only_new), len(self.shared) + len(self.only_old))
+        return len(self.shared) / longest if longest else 0.0
+
 
 def _tokens_equal(a: str, b: str) -> bool:
     if a == b:
@@ -254,7 +260,7 @@ def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecisi
         cues = negation_cues(alignment.new.text if negated_new else alignment.old.text)
         which = "new claim" if negated_new else "earlier claim"
         differing.append(f"polarity differs: {which} negated ({', '.join(cues) or 'negation'})")
-    score = round(frames.similarity * (0.5 + 0.5 * frames.coverage), 4)
+    score = round(frames.similarity * (0.5 + 0.5 * frames.balance), 4)
     matched = (*frames.shared, *equal)
     if differing:
         return MatchDecision(

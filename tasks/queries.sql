@@ -69,6 +69,10 @@ JOIN articles a ON a.id = c.article_id
 WHERE c.frame %% %(frame)s
   AND c.id < %(claim_id)s
   AND c.revision_id <> %(revision_id)s
+  AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
+       OR a.published_at IS NULL
+       OR a.published_at BETWEEN %(published_at)s::timestamptz - make_interval(days => %(window_days)s)
+                             AND %(published_at)s::timestamptz + make_interval(days => %(window_days)s))
 ORDER BY similarity(c.frame, %(frame)s) DESC, c.id
 LIMIT %(limit)s;
 
@@ -190,3 +194,70 @@ LIMIT 3;
 -- expand_surname_speaker --
 -- Give earlier claims attributed to a bare surname the full name now known.
 UPDATE claims SET speaker = %(full_name)s WHERE speaker = %(surname)s;
+
+-- claim_family_ids --
+-- The family of each of two claims (NULL when a claim has none yet).
+SELECT id, family_id FROM claims WHERE id = ANY(%(claim_ids)s);
+
+-- create_family --
+-- Start a family whose canonical claim is the earlier one; returns its id.
+INSERT INTO claim_families (canonical_claim_id, first_seen_at, last_seen_at)
+VALUES (%(canonical_claim_id)s, now(), now())
+RETURNING id;
+
+-- set_claim_family --
+-- Put claims into a family.
+UPDATE claims SET family_id = %(family_id)s WHERE id = ANY(%(claim_ids)s);
+
+-- move_family_members --
+-- Move every member of another family into this one.
+UPDATE claims SET family_id = %(family_id)s WHERE family_id = %(other_family_id)s;
+
+-- delete_family --
+-- Drop a family (after its members moved).
+DELETE FROM claim_families WHERE id = %(family_id)s;
+
+-- refresh_family --
+-- Recompute a family's size, first and last sighting and canonical (earliest) claim.
+UPDATE claim_families f
+SET claim_count = s.claim_count, first_seen_at = s.first_seen_at,
+    last_seen_at = s.last_seen_at, canonical_claim_id = s.canonical_claim_id
+FROM (
+    SELECT count(*) AS claim_count,
+           min(coalesce(a.published_at, c.created_at)) AS first_seen_at,
+           max(coalesce(a.published_at, c.created_at)) AS last_seen_at,
+           (array_agg(c.id ORDER BY coalesce(a.published_at, c.created_at), c.id))[1]
+               AS canonical_claim_id
+    FROM claims c JOIN articles a ON a.id = c.article_id
+    WHERE c.family_id = %(family_id)s
+) s
+WHERE f.id = %(family_id)s;
+
+-- list_families --
+-- Families, most recently seen first, with their canonical text, speakers and sources.
+SELECT f.id, f.claim_count, f.first_seen_at, f.last_seen_at, f.canonical_claim_id,
+       cc.text AS canonical_text,
+       array_remove(array_agg(DISTINCT c.speaker), NULL) AS speakers,
+       array_remove(array_agg(DISTINCT coalesce(a.source, a.site_name)), NULL) AS sources,
+       (SELECT count(*) FROM matches m
+        JOIN claims x ON x.id = m.claim_id JOIN claims y ON y.id = m.matched_claim_id
+        WHERE m.kind = 'contradiction' AND (x.family_id = f.id OR y.family_id = f.id))
+           AS contradictions
+FROM claim_families f
+JOIN claims cc ON cc.id = f.canonical_claim_id
+JOIN claims c ON c.family_id = f.id
+JOIN articles a ON a.id = c.article_id
+WHERE f.claim_count >= %(min_count)s
+GROUP BY f.id, cc.text
+ORDER BY f.last_seen_at DESC, f.id
+LIMIT %(limit)s;
+
+-- confirm_match --
+-- Confirm a match without a person (the auto-confirm threshold), with a review row saying so.
+WITH confirmed AS (
+    UPDATE matches SET status = 'confirmed', decided_at = now()
+    WHERE id = %(match_id)s AND status = 'open'
+    RETURNING id
+)
+INSERT INTO reviews (match_id, decision, reviewer, note)
+SELECT id, 'confirmed', 'claimtrack', %(note)s FROM confirmed;

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -16,6 +17,7 @@ from schemas.records import (
     ArticleText,
     ClaimDraft,
     ClaimListing,
+    Family,
     FetchedDocument,
     FlagListing,
     MatchDecision,
@@ -186,9 +188,16 @@ def insert_claims(
 
 
 def claim_candidates(
-    conn: Connection, claim: StoredClaim, *, threshold: float, limit: int
+    conn: Connection,
+    claim: StoredClaim,
+    *,
+    threshold: float,
+    limit: int,
+    published_at: datetime | None = None,
+    window_days: int | None = None,
 ) -> list[StoredClaim]:
-    """Earlier claims from other revisions whose frames share trigrams with this claim's."""
+    """Earlier claims from other revisions whose frames share trigrams with this claim's, and,
+    when both dates are known and a window is set, published within window_days of it."""
     _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
     rows = _run(
         conn,
@@ -198,6 +207,8 @@ def claim_candidates(
             "claim_id": claim.id,
             "revision_id": claim.revision_id,
             "limit": limit,
+            "published_at": published_at,
+            "window_days": window_days,
         },
     )
     return [StoredClaim.from_row(row) for row in rows]
@@ -205,8 +216,8 @@ def claim_candidates(
 
 def insert_match(
     conn: Connection, claim_id: int, matched_claim_id: int, decision: MatchDecision, method: str
-) -> bool:
-    """Record a match; False when this pair was already recorded."""
+) -> int | None:
+    """Record a match; its id, or None when this pair was already recorded."""
     rows = _run(
         conn,
         "insert_match",
@@ -225,7 +236,7 @@ def insert_match(
             "method": method,
         },
     )
-    return bool(rows)
+    return int(rows[0]["id"]) if rows else None
 
 
 def list_claims(conn: Connection, limit: int | None = None) -> list[ClaimListing]:
@@ -361,3 +372,38 @@ def canonical_speakers(conn: Connection, drafts: Sequence[ClaimDraft]) -> list[C
         full = resolved.get(speaker) if speaker else None
         out.append(replace(draft, speaker=full) if full else draft)
     return out
+
+
+def join_family(conn: Connection, claim_id: int, repeated_claim_id: int) -> int:
+    """Put a claim in the family of the claim it repeats, starting the family or merging two
+    families as needed; returns the family's id. Call inside a transaction."""
+    rows = _run(conn, "claim_family_ids", {"claim_ids": [claim_id, repeated_claim_id]})
+    families = {row["id"]: row["family_id"] for row in rows}
+    mine, theirs = families.get(claim_id), families.get(repeated_claim_id)
+    if theirs is not None:
+        family_id = int(theirs)
+        if mine is not None and mine != theirs:
+            _run(conn, "move_family_members", {"family_id": family_id, "other_family_id": mine})
+            _run(conn, "delete_family", {"family_id": mine})
+    elif mine is not None:
+        family_id = int(mine)
+    else:
+        created = _run(conn, "create_family", {"canonical_claim_id": repeated_claim_id})
+        family_id = int(created[0]["id"])
+    _run(
+        conn,
+        "set_claim_family",
+        {"family_id": family_id, "claim_ids": [claim_id, repeated_claim_id]},
+    )
+    _run(conn, "refresh_family", {"family_id": family_id})
+    return family_id
+
+
+def confirm_match(conn: Connection, match_id: int, note: str) -> None:
+    _run(conn, "confirm_match", {"match_id": match_id, "note": note})
+
+
+def list_families(conn: Connection, min_count: int = 2, limit: int | None = None) -> list[Family]:
+    rows = _run(conn, "list_families", {"min_count": min_count, "limit": limit})
+    conn.rollback()
+    return [Family.from_row(row) for row in rows]

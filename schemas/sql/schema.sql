@@ -94,6 +94,19 @@ CREATE TABLE claims (
 );
 
 CREATE INDEX claims_frame_trgm_idx ON claims USING gin (frame gin_trgm_ops);
+
+CREATE TABLE claim_families (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    canonical_claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    first_seen_at timestamptz NOT NULL,
+    last_seen_at timestamptz NOT NULL,
+    claim_count integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE claims ADD COLUMN family_id bigint REFERENCES claim_families (id) ON DELETE SET NULL;
+CREATE INDEX claims_family_idx ON claims (family_id);
+CREATE INDEX claim_families_last_seen_idx ON claim_families (last_seen_at DESC);
 CREATE INDEX claims_revision_idx ON claims (revision_id);
 
 CREATE TABLE matches (

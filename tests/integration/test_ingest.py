@@ -111,3 +111,45 @@ def test_speakers_are_one_name_across_articles(conn, settings, tmp_path: Path):
     third.write_text("“Wages will rise by 5% next year,” Petrova said at the summit in Oslo.\n")
     run(conn, settings, [str(third)])
     assert {c.speaker for c in store.list_claims(conn) if "Wages" in c.text} == {"Anna Petrova"}
+
+
+def test_repeats_form_families_and_exact_repeats_are_auto_confirmed(conn, settings):
+    run(conn, settings, ARTICLES)
+    families = store.list_families(conn)
+    rainfall = [f for f in families if "Rainfall in June" in f.canonical_text]
+    assert len(rainfall) == 1 and rainfall[0].claim_count == 2
+    assert rainfall[0].speakers == ("Met Office",)
+    dam = next(f for f in families if "Kestrel Dale" in f.canonical_text and f.claim_count == 3)
+    assert dam.contradictions >= 1  # the 1967/1976 contradiction between two of its members
+    assert all(f.status == "open" for f in store.list_flags(conn) if f.kind == "contradiction")
+
+
+def test_identical_repeat_is_confirmed_without_a_reviewer(conn, settings, tmp_path: Path):
+    sentence = "The county spent $4.2 million on road repairs in 2023, the auditor said.\n"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(sentence + f"Filed as {name} by the wire desk today.\n")
+    run(conn, settings, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    flags = store.list_flags(conn)
+    assert [(f.kind, f.status) for f in flags] == [("repeat", "confirmed")]
+    reviews = conn.execute("SELECT reviewer, decision FROM reviews").fetchall()
+    assert reviews == [{"reviewer": "claimtrack", "decision": "confirmed"}]
+
+
+def test_claims_far_apart_in_time_are_not_matched(conn, settings, tmp_path: Path):
+    from datetime import UTC, datetime
+
+    from tasks.fetch import fetch_document as fetch
+
+    old = tmp_path / "old.txt"
+    old.write_text("The county spent $4.2 million on road repairs, the auditor said.\n")
+    new = tmp_path / "new.txt"
+    new.write_text("The county spent $9.9 million on road repairs, the auditor said.\n")
+    for path, year in ((old, 2015), (new, 2024)):
+        ingest_targets(
+            conn,
+            [str(path)],
+            settings=settings,
+            fetch=lambda t, _v: fetch(t, settings),
+            published=datetime(year, 1, 1, tzinfo=UTC),
+        )
+    assert store.list_flags(conn) == []
