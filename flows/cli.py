@@ -227,11 +227,12 @@ def _cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
 
 def _print_flags(flags: Sequence[FlagListing]) -> None:
     print_table(
-        ("id", "kind", "score", "claim", "matched claim", "reason"),
+        ("id", "kind", "status", "score", "claim", "matched claim", "reason"),
         [
             (
                 f.id,
                 f.kind,
+                f.status,
                 f"{f.score:.2f}",
                 f"#{f.claim_id} {f.claim_text}",
                 f"#{f.matched_claim_id} {f.matched_claim_text}",
