@@ -297,3 +297,27 @@ def _listing_only_run(
     if progress:
         progress(outcome)
     return IngestReport(run_id, (outcome,))
+
+
+def rematch(
+    conn: Connection,
+    settings: Settings,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[int, int]:
+    """Match again every claim published in [since, until) against the claims stored before it,
+    with the current settings and models: open matches and family memberships are rebuilt,
+    reviewed matches are kept. Idempotent. Returns (claims re-matched, flags added)."""
+    claims = store.claims_in_range(conn, since, until)
+    flags = 0
+    for chunk in range(0, len(claims), 500):
+        batch = claims[chunk : chunk + 500]
+        with conn.transaction():
+            store.forget_matches(conn, [c.id for c in batch])
+            for claim in batch:
+                flags += match_claims(conn, [claim], settings, claim.published_at)
+            # families again from every repeat that stands: new ones, reviewed ones kept, and
+            # those that later claims made of these
+            for claim_id, repeated_id in store.repeats_involving(conn, [c.id for c in batch]):
+                store.join_family(conn, claim_id, repeated_id)
+    return len(claims), flags

@@ -261,3 +261,41 @@ WITH confirmed AS (
 )
 INSERT INTO reviews (match_id, decision, reviewer, note)
 SELECT id, 'confirmed', 'claimtrack', %(note)s FROM confirmed;
+
+-- claims_in_range --
+-- Claims whose article was published (or, undated, stored) in a time range, oldest id first.
+SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
+       c.created_at, a.published_at
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+WHERE (%(since)s::timestamptz IS NULL OR coalesce(a.published_at, c.created_at) >= %(since)s)
+  AND (%(until)s::timestamptz IS NULL OR coalesce(a.published_at, c.created_at) < %(until)s)
+ORDER BY c.id;
+
+-- forget_open_matches --
+-- Drop the open (unreviewed) matches these claims made; reviewed ones stay.
+DELETE FROM matches WHERE claim_id = ANY(%(claim_ids)s) AND status = 'open';
+
+-- leave_families --
+-- Take claims out of their families; returns the families they left.
+WITH left_claims AS (
+    SELECT id, family_id FROM claims WHERE id = ANY(%(claim_ids)s) AND family_id IS NOT NULL
+), cleared AS (
+    UPDATE claims c SET family_id = NULL FROM left_claims l WHERE c.id = l.id
+)
+SELECT DISTINCT family_id FROM left_claims;
+
+-- family_size --
+-- How many claims a family holds now.
+SELECT count(*) AS n FROM claims WHERE family_id = %(family_id)s;
+
+-- clear_family --
+-- Take every claim out of a family (before the family is deleted).
+UPDATE claims SET family_id = NULL WHERE family_id = %(family_id)s;
+
+-- repeats_involving --
+-- Repeat matches, not dismissed by a reviewer, made by or of these claims, oldest first.
+SELECT claim_id, matched_claim_id FROM matches
+WHERE kind = 'repeat' AND status <> 'dismissed'
+  AND (claim_id = ANY(%(claim_ids)s) OR matched_claim_id = ANY(%(claim_ids)s))
+ORDER BY claim_id, matched_claim_id;

@@ -407,3 +407,31 @@ def list_families(conn: Connection, min_count: int = 2, limit: int | None = None
     rows = _run(conn, "list_families", {"min_count": min_count, "limit": limit})
     conn.rollback()
     return [Family.from_row(row) for row in rows]
+
+
+def claims_in_range(
+    conn: Connection, since: datetime | None, until: datetime | None
+) -> list[StoredClaim]:
+    rows = _run(conn, "claims_in_range", {"since": since, "until": until})
+    conn.rollback()
+    return [StoredClaim.from_row(row) for row in rows]
+
+
+def forget_matches(conn: Connection, claim_ids: Sequence[int]) -> None:
+    """Drop these claims' open matches and family memberships (reviewed matches stay), and
+    dissolve families left with fewer than two claims. Call inside a transaction."""
+    _run(conn, "forget_open_matches", {"claim_ids": list(claim_ids)})
+    left = _run(conn, "leave_families", {"claim_ids": list(claim_ids)})
+    for row in left:
+        family_id = row["family_id"]
+        size = int(_run(conn, "family_size", {"family_id": family_id})[0]["n"])
+        if size < 2:
+            _run(conn, "clear_family", {"family_id": family_id})
+            _run(conn, "delete_family", {"family_id": family_id})
+        else:
+            _run(conn, "refresh_family", {"family_id": family_id})
+
+
+def repeats_involving(conn: Connection, claim_ids: Sequence[int]) -> list[tuple[int, int]]:
+    rows = _run(conn, "repeats_involving", {"claim_ids": list(claim_ids)})
+    return [(int(r["claim_id"]), int(r["matched_claim_id"])) for r in rows]

@@ -84,3 +84,22 @@ def test_sources_commands_end_to_end(db_url):
         assert "refused" in shown.stdout and "disallowed by" in shown.stdout
         missing = claimtrack("sources", "remove", "nope", env=env)
         assert missing.returncode == 2 and "no source named" in missing.stderr
+
+
+def test_rematch_command(db_url):
+    env = {"DATABASE_URL": db_url}
+    articles = sorted(str(p) for p in (FIXTURES / "articles").glob("*.html"))
+    assert claimtrack("ingest", *articles, env=env, timeout=300).returncode == 0
+    before = claimtrack("flags", "--format", "jsonl", env=env).stdout
+    result = claimtrack("rematch", "--since", "2023-01-01", env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "re-matched" in result.stderr
+    after = claimtrack("flags", "--format", "jsonl", env=env).stdout
+    pairs = sorted(
+        (r["claim_id"], r["matched_claim_id"], r["kind"])
+        for r in map(json.loads, after.splitlines())
+    )
+    assert pairs == sorted(
+        (r["claim_id"], r["matched_claim_id"], r["kind"])
+        for r in map(json.loads, before.splitlines())
+    )

@@ -153,3 +153,43 @@ def test_claims_far_apart_in_time_are_not_matched(conn, settings, tmp_path: Path
             published=datetime(year, 1, 1, tzinfo=UTC),
         )
     assert store.list_flags(conn) == []
+
+
+def test_rematch_is_idempotent_and_keeps_reviewed_matches(conn, settings):
+    from tasks.ingest import rematch
+
+    run(conn, settings, ARTICLES)
+
+    def snapshot():
+        flags = sorted(
+            (f.claim_id, f.matched_claim_id, f.kind, f.status) for f in store.list_flags(conn)
+        )
+        families = sorted((f.claim_count, f.canonical_claim_id) for f in store.list_families(conn))
+        return flags, families
+
+    before = snapshot()
+    dismissed = next(f for f in store.list_flags(conn) if f.kind == "contradiction")
+    conn.execute("UPDATE matches SET status = 'dismissed' WHERE id = %s", (dismissed.id,))
+    conn.commit()
+    count, _ = rematch(conn, settings)
+    assert count == store.counts(conn)["claims"]
+    after = snapshot()
+    assert after[1] == before[1]
+    expected = [
+        (c, m, k, "dismissed" if (c, m) == (dismissed.claim_id, dismissed.matched_claim_id) else s)
+        for c, m, k, s in before[0]
+    ]
+    assert after[0] == expected
+    rematch(conn, settings)
+    assert snapshot() == after
+
+
+def test_a_dismissed_repeat_does_not_hold_a_family_together(conn, settings):
+    from tasks.ingest import rematch
+
+    run(conn, settings, ARTICLES)
+    rainfall = next(f for f in store.list_flags(conn) if "Rainfall" in f.claim_text)
+    conn.execute("UPDATE matches SET status = 'dismissed' WHERE id = %s", (rainfall.id,))
+    conn.commit()
+    rematch(conn, settings)
+    assert not [f for f in store.list_families(conn) if "Rainfall" in f.canonical_text]
