@@ -197,3 +197,30 @@ def test_decide_never_crashes_and_scores_stay_in_bounds(a, b):
     if decision is not None:
         assert 0.0 <= decision.score <= 1.0
         assert decision.kind in ("repeat", "contradiction", "related")
+
+
+SHORT_WORDS = st.lists(
+    st.sampled_from("dam sea tax oil gas war law pay job fee rent vote road rail port".split()),
+    min_size=1,
+    max_size=8,
+).map(" ".join)
+
+
+@given(SHORT_WORDS, SHORT_WORDS)
+@settings(max_examples=200)
+def test_frame_overlap_matches_a_naive_set_reference(a, b):
+    # words under five letters are compared exactly, so the overlap is plain set arithmetic
+    result = compare_frames(a, b)
+    set_a, set_b = set(a.split()), set(b.split())
+    assert set(result.shared) == set_a & set_b
+    assert set(result.only_new) == set_a - set_b and set(result.only_old) == set_b - set_a
+    assert result.coverage == len(set_a & set_b) / min(len(set_a), len(set_b))
+    assert result.balance == len(set_a & set_b) / max(len(set_a), len(set_b))
+
+
+@given(WORDS, WORDS, WORDS)
+@settings(max_examples=100)
+def test_adding_common_words_never_shrinks_the_overlap(a, b, common):
+    base = compare_frames(a, b)
+    joined = compare_frames(f"{a} {common}", f"{b} {common}")
+    assert len(joined.shared) >= len(base.shared)
