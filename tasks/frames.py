@@ -255,9 +255,10 @@ _HAS_DIGIT = re.compile(r"\d")
 MIN_CLAUSE_TOKENS = 3
 
 
+@lru_cache(maxsize=16384)
 def split_clauses(
     sentence: str, quantities: tuple[Quantity, ...], speaker: str | None
-) -> list[Clause]:
+) -> tuple[Clause, ...]:
     """The sentence's clauses, so that the part of a sentence that states the claim can be
     compared on its own, apart from attribution and side remarks. A short piece that holds a
     number ("and to finish in 2029") joins the clause before it."""
@@ -275,4 +276,4 @@ def split_clauses(
         clauses.append(
             Clause(tuple(frame_tokens(piece, inside, speaker)), inside, polarity_of(piece), piece)
         )
-    return clauses
+    return tuple(clauses)
