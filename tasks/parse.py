@@ -242,18 +242,26 @@ def _is_link_list(text: str) -> bool:
     return text.count("|") >= 3
 
 
+_BREAK = "\u2029"  # stands for a <br> while the text is read
+_PARAGRAPH_BREAK = re.compile(rf"\s*{_BREAK}\s*(?:{_BREAK}\s*)+")
+
+
 def _blocks(root: Tag) -> list[str]:
-    """Text of block elements under root, innermost wins so nothing is counted twice."""
+    """Text of block elements under root, innermost wins so nothing is counted twice; two or
+    more <br> in a row end a paragraph, as on sites that write paragraphs that way."""
+    for br in root.find_all("br"):
+        br.replace_with(_BREAK)
     out = []
     for tag in root.find_all(_BLOCK_TAGS):
         if tag.find(_BLOCK_TAGS):
             continue
         if _link_density(tag) > 0.5:
             continue
-        text = clean_text(tag.get_text(" "))
-        text = re.sub(r"\s+([,.;:!?’”)])", r"\1", text)
-        if text:
-            out.append(text)
+        for piece in _PARAGRAPH_BREAK.split(tag.get_text(" ")):
+            text = clean_text(piece.replace(_BREAK, " "))
+            text = re.sub(r"\s+([,.;:!?’”)])", r"\1", text)
+            if text:
+                out.append(text)
     return out
 
 

@@ -120,3 +120,31 @@ def test_arbitrary_html_never_crashes(html):
     except ParseError:
         return
     assert all(isinstance(p, str) and p for p in article.paragraphs)
+
+
+def test_double_line_breaks_end_paragraphs():
+    html = (
+        "<html><body><nav>Home | News</nav><div class='text'>"
+        "The council will spend $12 million on new schools, the mayor said.<br><br>"
+        "Critics said the plan would raise taxes by 4% next year.<br/>\n<br/>"
+        "The vote is due in May 2025, with a line<br>break inside.</div></body></html>"
+    )
+    assert parse_html(html, "https://example.org/a").paragraphs == (
+        "The council will spend $12 million on new schools, the mayor said.",
+        "Critics said the plan would raise taxes by 4% next year.",
+        "The vote is due in May 2025, with a line break inside.",
+    )
+
+
+def test_ads_and_related_links_inside_the_article_are_dropped():
+    html = (
+        "<html><body><article><p>The plant employs 1,200 people and exports to 14 countries.</p>"
+        "<div class='ad-container'><p>Buy cheap flights now! Save 40% on all routes.</p></div>"
+        "<p>Its owner plans to hire 300 more workers in 2025, a statement said.</p>"
+        "<div class='related-articles'><p>Read more: Owner buys rival firm for $2 billion</p></div>"
+        "</article></body></html>"
+    )
+    assert parse_html(html, "https://example.org/b").paragraphs == (
+        "The plant employs 1,200 people and exports to 14 countries.",
+        "Its owner plans to hire 300 more workers in 2025, a statement said.",
+    )
