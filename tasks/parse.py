@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from bs4.element import Comment, NavigableString, PageElement
 
 from schemas.records import ArticleText, FetchedDocument
 from tasks.decoding import decode
@@ -192,16 +193,49 @@ def paragraph_chars(root: Tag) -> dict[int, int]:
     return chars
 
 
-def promote_text_divs(root: Tag) -> None:
-    """Treat a <div> or <section> that holds only inline text as a paragraph, as many sites
-    (CNN's "zn-body__paragraph", for one) write paragraphs that way."""
+_BOXES = ("div", "section", "article", "main", "td")
+
+
+def promote_text_divs(root: Tag, soup: BeautifulSoup) -> None:
+    """Treat a box that holds only inline text as a paragraph, as many sites (CNN's
+    "zn-body__paragraph", for one) write paragraphs that way; and in a box that also holds
+    blocks, wrap each run of loose text (text beside a headline, say) in a paragraph."""
     has_blocks: set[int] = set()
+    mixed: list[Tag] = []
     for tag in reversed(all_tags(root)):  # children before their parents
-        is_leaf_box = tag.name in ("div", "section") and id(tag) not in has_blocks
-        if is_leaf_box and len(tag.get_text(strip=True)) >= MIN_DIV_PARAGRAPH_CHARS:
-            tag.name = "p"
+        if tag.name in _BOXES:
+            if id(tag) not in has_blocks:
+                if tag.name in ("div", "section") and (
+                    len(tag.get_text(strip=True)) >= MIN_DIV_PARAGRAPH_CHARS
+                ):
+                    tag.name = "p"
+            elif any(isinstance(c, NavigableString) and c.strip() for c in tag.children):
+                mixed.append(tag)
         if tag.name in _STRUCTURE_TAGS and tag.parent is not None:
             has_blocks.add(id(tag.parent))
+    for box in mixed:
+        _wrap_loose_text(box, soup)
+
+
+def _wrap_loose_text(box: Tag, soup: BeautifulSoup) -> None:
+    run: list[PageElement] = []
+    for child in [*box.children, None]:
+        is_inline = child is not None and (
+            (isinstance(child, NavigableString) and not isinstance(child, Comment))
+            or (isinstance(child, Tag) and child.name not in _STRUCTURE_TAGS)
+        )
+        if is_inline:
+            run.append(child)  # type: ignore[arg-type]
+            continue
+        text = "".join(
+            str(c) if isinstance(c, NavigableString) else c.get_text() for c in run
+        ).strip()
+        if len(text) >= MIN_DIV_PARAGRAPH_CHARS:
+            paragraph = soup.new_tag("p")
+            run[0].insert_before(paragraph)
+            for element in run:
+                paragraph.append(element.extract())
+        run = []
 
 
 def strip_boilerplate(root: Tag) -> None:
@@ -227,7 +261,7 @@ def strip_boilerplate(root: Tag) -> None:
 
 def story_paragraphs(soup: BeautifulSoup, ld: dict[str, Any]) -> list[str]:
     body = soup.body or soup
-    promote_text_divs(body)
+    promote_text_divs(body, soup)
     strip_boilerplate(body)
     container = _story_container(body)
     paragraphs = _blocks(container) if container is not None else []

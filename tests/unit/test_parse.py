@@ -148,3 +148,17 @@ def test_ads_and_related_links_inside_the_article_are_dropped():
         "The plant employs 1,200 people and exports to 14 countries.",
         "Its owner plans to hire 300 more workers in 2025, a statement said.",
     )
+
+
+def test_loose_text_beside_a_headline_becomes_paragraphs():
+    html = (
+        "<html><body><header>Site</header><article><h1>Flood</h1>Rivers rose by 2 metres "
+        "overnight, <b>officials</b> said.<p>Schools will stay closed on Monday, the council "
+        "said.</p>Roads north of the town remain shut to all traffic tonight.</article>"
+        "<aside>Related: other news</aside></body></html>"
+    )
+    assert parse_html(html, "https://example.org/c").paragraphs == (
+        "Rivers rose by 2 metres overnight, officials said.",
+        "Schools will stay closed on Monday, the council said.",
+        "Roads north of the town remain shut to all traffic tonight.",
+    )
