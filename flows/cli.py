@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,7 +28,9 @@ from schemas.settings import Settings, get_settings
 from tasks import embedded_server, store
 from tasks.database import open_database, resolve_database_url
 from tasks.errors import ClaimtrackError, InputError
-from tasks.fetch import check_target
+from tasks.fetch import check_target, is_url
+
+ARTICLE_SUFFIXES = (".html", ".htm", ".txt")
 
 
 def parse_date_option(value: str) -> datetime:
@@ -57,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         "targets",
         nargs="+",
         metavar="PATH_OR_URL",
-        help="HTML or plain-text file, or an http(s) URL",
+        help="HTML or plain-text file, a folder of them, or an http(s) URL",
     )
     ingest.add_argument("--source", metavar="NAME", help="name of the outlet or feed")
     ingest.add_argument(
@@ -166,6 +169,7 @@ def run_ingest(
     published: datetime | None = None,
 ) -> IngestReport:
     """Check the targets and the database first, then run the ingest flow."""
+    targets = expand_targets(targets)
     for target in targets:
         check_target(target)
     resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
@@ -174,6 +178,21 @@ def run_ingest(
     from flows.ingest import ingest_flow
 
     return ingest_flow(list(targets), source=source, published=published, show_progress=True)
+
+
+def expand_targets(targets: Sequence[str]) -> list[str]:
+    """A folder stands for the .html, .htm and .txt files in it, in name order."""
+    expanded: list[str] = []
+    for target in targets:
+        path = Path(target).expanduser()
+        if not is_url(target) and path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+            if not files:
+                raise InputError(f"{target}: no .html, .htm or .txt files in this folder")
+            expanded.extend(str(p) for p in files)
+        else:
+            expanded.append(target)
+    return expanded
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
