@@ -17,5 +17,5 @@ def test_a_folder_stands_for_its_article_files(tmp_path):
 
 
 def test_an_empty_folder_is_an_error(tmp_path):
-    with pytest.raises(InputError, match="no .html"):
+    with pytest.raises(InputError, match=r"no \.html"):
         expand_targets([str(tmp_path)])
