@@ -195,13 +195,13 @@ def match_claims(
     without a reviewer. Returns how many flags (repeats and contradictions) were added."""
     params = match_params(settings)
     flags = 0
+    store.set_candidate_similarity(conn, settings.candidate_similarity)
     for claim in claims:
         if not is_matchable(claim, params.min_words):
             continue
         candidates = store.claim_candidates(
             conn,
             claim,
-            threshold=settings.candidate_similarity,
             limit=settings.match_candidates,
             published_at=published_at,
             window_days=settings.match_window_days or None,

@@ -187,18 +187,22 @@ def insert_claims(
     return added
 
 
+def set_candidate_similarity(conn: Connection, threshold: float) -> None:
+    """The trigram similarity claim_candidates asks for, until the transaction ends."""
+    _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
+
+
 def claim_candidates(
     conn: Connection,
     claim: StoredClaim,
     *,
-    threshold: float,
     limit: int,
     published_at: datetime | None = None,
     window_days: int | None = None,
 ) -> list[StoredClaim]:
-    """Earlier claims from other revisions whose frames share trigrams with this claim's, and,
-    when both dates are known and a window is set, published within window_days of it."""
-    _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
+    """Earlier claims from other revisions whose frames share trigrams with this claim's (at the
+    similarity set by set_candidate_similarity in this transaction), and, when both dates are
+    known and a window is set, published within window_days of it."""
     rows = _run(
         conn,
         "claim_candidates",
