@@ -149,7 +149,8 @@ def checkworthiness(
     model = load_model()
     if model is None:
         return rule_score, reasons
-    _, model_reasons = score_sentence(sentence, quantities, False)  # as in training
+    # the model learned from sentences without speaker context
+    model_reasons = score_sentence(sentence, quantities, False)[1] if attributed else reasons
     features = featurize(sentence, model_reasons)
     probability = model.probability(features)
     if any(f"not: {veto}" in reasons for veto in VETOES):

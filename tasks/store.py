@@ -348,6 +348,10 @@ def source_fetches(conn: Connection, source_id: int, limit: int = 20) -> list[di
     return rows
 
 
+def _speakers_with_surname(conn: Connection, surname: str) -> list[str]:
+    return [r["speaker"] for r in _run(conn, "speakers_with_surname", {"surname": surname})]
+
+
 def canonical_speakers(conn: Connection, drafts: Sequence[ClaimDraft]) -> list[ClaimDraft]:
     """One name per person across articles: a bare surname becomes the one full name stored
     with it ("Putin" -> "Vladimir Putin"), and a full name seen for the first time renames
@@ -358,16 +362,10 @@ def canonical_speakers(conn: Connection, drafts: Sequence[ClaimDraft]) -> list[C
         speaker = draft.speaker
         if speaker and speaker not in resolved:
             parts = speaker.split()
+            names = _speakers_with_surname(conn, parts[-1])
             if len(parts) == 1:
-                names = [
-                    r["speaker"] for r in _run(conn, "speakers_with_surname", {"surname": speaker})
-                ]
                 resolved[speaker] = names[0] if len(names) == 1 else None
             else:
-                names = [
-                    r["speaker"]
-                    for r in _run(conn, "speakers_with_surname", {"surname": parts[-1]})
-                ]
                 if all(name == speaker for name in names):
                     _run(
                         conn, "expand_surname_speaker", {"full_name": speaker, "surname": parts[-1]}
