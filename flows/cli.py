@@ -226,18 +226,15 @@ def _cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def claim_record(claim: ClaimListing) -> dict[str, Any]:
+    """The claim as JSON-ready data (asdict turns its quantities into dicts)."""
     record = asdict(claim)
     record["published_at"] = claim.published_at.isoformat() if claim.published_at else None
-    record["quantities"] = [q.to_json() for q in claim.quantities]
-    record["reasons"] = list(claim.reasons)
     return record
 
 
 def flag_record(flag: FlagListing) -> dict[str, Any]:
     record = asdict(flag)
     record["created_at"] = flag.created_at.isoformat()
-    record["matched_parts"] = list(flag.matched_parts)
-    record["differing_parts"] = list(flag.differing_parts)
     return record
 
 

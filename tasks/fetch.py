@@ -166,10 +166,8 @@ class Fetcher:
                 document = self._fetch_once(target, validators, accept_feeds)
                 return replace(document, attempts=attempt)
             except FetchError as exc:
-                if not exc.transient or attempt > self.settings.fetch_retries:
-                    exc.attempts = attempt
-                    raise
-                delay = self._retry_delay(exc, attempt)
+                may_retry = exc.transient and attempt <= self.settings.fetch_retries
+                delay = self._retry_delay(exc, attempt) if may_retry else None
                 if delay is None:
                     exc.attempts = attempt
                     raise
@@ -189,13 +187,13 @@ class Fetcher:
         host = urlsplit(url).netloc.lower()
         if self.settings.respect_robots:
             self._check_robots(url)
-        headers = {"Accept": "text/html, application/xhtml+xml, text/plain;q=0.8, */*;q=0.5"}
-        if validators:
-            headers.update(validators.headers())
+        conditional = validators.headers() if validators else {}
+        headers = {
+            "Accept": "text/html, application/xhtml+xml, text/plain;q=0.8, */*;q=0.5",
+            **conditional,
+        }
         with self.throttle.slot(host):
-            return self._get(
-                url, headers, validators is not None and bool(validators.headers()), accept_feeds
-            )
+            return self._get(url, headers, bool(conditional), accept_feeds)
 
     def _get(
         self, url: str, headers: dict[str, str], conditional: bool, accept_feeds: bool
