@@ -36,6 +36,12 @@ def site_settings(db_url: str, port: int, tmp_path: Path, **overrides) -> Settin
     return Settings(**values)
 
 
+def add_source(conn, name, kind, url, *, every=60, max_articles=50):
+    return store.add_source(
+        conn, name=name, kind=kind, url=url, schedule_minutes=every, max_articles=max_articles
+    )
+
+
 def run_source(conn, settings, source, sleeps=None):
     with Fetcher(settings, sleep=sleeps if sleeps is not None else Sleeps()) as fetcher:
         return ingest_source(conn, fetcher, source, settings)
@@ -44,13 +50,8 @@ def run_source(conn, settings, source, sleeps=None):
 def test_feed_twice_ingests_each_good_article_once_and_logs_every_failure(conn, db_url, tmp_path):
     with news_site() as site:
         settings = site_settings(db_url, site.port, tmp_path)
-        source = store.add_source(
-            conn,
-            name="kestrel",
-            kind="feed",
-            url=f"{site.base}/feed.xml",
-            schedule_minutes=60,
-            max_articles=50,
+        source = add_source(
+            conn, "kestrel", "feed", f"{site.base}/feed.xml", every=60, max_articles=50
         )
         sleeps = Sleeps()
         first = run_source(conn, settings, source, sleeps)
@@ -90,13 +91,8 @@ def test_feed_twice_ingests_each_good_article_once_and_logs_every_failure(conn, 
 def test_unchanged_feed_costs_one_conditional_request(conn, db_url, tmp_path):
     with news_site(feed_etag=True) as site:
         settings = site_settings(db_url, site.port, tmp_path)
-        source = store.add_source(
-            conn,
-            name="kestrel",
-            kind="feed",
-            url=f"{site.base}/feed.xml",
-            schedule_minutes=60,
-            max_articles=3,
+        source = add_source(
+            conn, "kestrel", "feed", f"{site.base}/feed.xml", every=60, max_articles=3
         )
         run_source(conn, settings, source)
         requests_before = len(site.requests)
@@ -111,13 +107,8 @@ def test_unchanged_feed_costs_one_conditional_request(conn, db_url, tmp_path):
 def test_sitemap_source(conn, db_url, tmp_path):
     with news_site() as site:
         settings = site_settings(db_url, site.port, tmp_path)
-        source = store.add_source(
-            conn,
-            name="map",
-            kind="sitemap",
-            url=f"{site.base}/sitemap.xml",
-            schedule_minutes=60,
-            max_articles=10,
+        source = add_source(
+            conn, "map", "sitemap", f"{site.base}/sitemap.xml", every=60, max_articles=10
         )
         report = run_source(conn, settings, source)
         assert [o.status for o in report.outcomes] == ["ingested"] * 3
@@ -127,14 +118,7 @@ def test_mis_declared_encodings_are_read_correctly(conn, db_url, tmp_path):
     with news_site() as site:
         settings = site_settings(db_url, site.port, tmp_path)
         for path in ("/latin1", "/utf8-as-latin1"):
-            source = store.add_source(
-                conn,
-                name=path,
-                kind="url",
-                url=f"{site.base}{path}",
-                schedule_minutes=60,
-                max_articles=1,
-            )
+            source = add_source(conn, path, "url", f"{site.base}{path}", every=60, max_articles=1)
             assert run_source(conn, settings, source).outcomes[0].status == "ingested"
         texts = [c.text for c in store.list_claims(conn)]
         assert texts and all("Café" in t and "Ã" not in t for t in texts)
@@ -143,14 +127,7 @@ def test_mis_declared_encodings_are_read_correctly(conn, db_url, tmp_path):
 def test_loopback_is_refused_unless_allowed(conn, db_url, tmp_path):
     with news_site() as site:
         settings = site_settings(db_url, site.port, tmp_path, allow_hosts=[])
-        source = store.add_source(
-            conn,
-            name="k",
-            kind="url",
-            url=f"{site.base}/news/ban",
-            schedule_minutes=60,
-            max_articles=1,
-        )
+        source = add_source(conn, "k", "url", f"{site.base}/news/ban", every=60, max_articles=1)
         outcome = run_source(conn, settings, source).outcomes[0]
         assert outcome.status == "failed" and "refused" in outcome.reason
         assert site.requests == []  # not even robots.txt was asked for
@@ -159,14 +136,7 @@ def test_loopback_is_refused_unless_allowed(conn, db_url, tmp_path):
 def test_due_sources(conn, db_url, tmp_path):
     with news_site() as site:
         settings = site_settings(db_url, site.port, tmp_path)
-        source = store.add_source(
-            conn,
-            name="k",
-            kind="url",
-            url=f"{site.base}/news/ban",
-            schedule_minutes=30,
-            max_articles=1,
-        )
+        source = add_source(conn, "k", "url", f"{site.base}/news/ban", every=30, max_articles=1)
         assert [s.name for s in store.due_sources(conn)] == ["k"]
         run_source(conn, settings, source)
         assert store.due_sources(conn) == []
