@@ -84,11 +84,14 @@ class Settings(BaseSettings):
         le=1.0,
         description="Minimum similarity for a pair to be stored as 'related' (shown, not flagged).",
     )
-    candidate_similarity: float = Field(
-        default=0.2,
-        gt=0.0,
-        le=1.0,
-        description="pg_trgm similarity a stored claim's frame needs to be a match candidate.",
+    candidate_terms: int = Field(
+        default=6,
+        ge=2,
+        le=12,
+        description=(
+            "How many of a claim's rarest terms (per clause) candidate retrieval looks at; "
+            "a stored claim must share two of them to be compared."
+        ),
     )
     match_auto_confirm_threshold: float = Field(
         default=0.95,

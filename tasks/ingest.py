@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain
 from urllib.parse import urlsplit
 
 from schemas.records import FetchedDocument, IngestReport, Source, StoredClaim, TargetOutcome
 from schemas.settings import Settings
 from tasks import store
+from tasks.blocking import blocking_query, claim_term_keys, term_groups
 from tasks.claims import extract_claims
 from tasks.database import Connection
 from tasks.errors import ClaimtrackError, FetchError
@@ -181,6 +183,7 @@ def ingest_document(
         drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
         flags = match_claims(conn, claims, settings, article.published_at)
+        store.count_terms(conn, claims)
     return TargetOutcome(document.target, "ingested", "", article_id, len(claims), flags)
 
 
@@ -195,13 +198,18 @@ def match_claims(
     without a reviewer. Returns how many flags (repeats and contradictions) were added."""
     params = match_params(settings)
     flags = 0
-    store.set_candidate_similarity(conn, settings.candidate_similarity)
+    groups = {c.id: term_groups(c.text, c.frame, c.quantities, c.speaker) for c in claims}
+    claim_counts = store.term_claim_counts(conn, claim_term_keys(chain(*groups.values())))
     for claim in claims:
         if not is_matchable(claim, params.min_words):
+            continue
+        blocking = blocking_query(groups[claim.id], claim_counts, settings.candidate_terms)
+        if blocking is None:
             continue
         candidates = store.claim_candidates(
             conn,
             claim,
+            blocking,
             limit=settings.match_candidates,
             published_at=published_at,
             window_days=settings.match_window_days or None,

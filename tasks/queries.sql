@@ -53,28 +53,42 @@ UPDATE articles SET current_revision_id = %(revision_id)s WHERE id = %(article_i
 -- insert_claim --
 -- Store a claim unless the article already has this sentence; returns the row when new.
 INSERT INTO claims (article_id, revision_id, paragraph_index, sentence_index, text, text_sha256,
-                    speaker, quantities, polarity, checkworthiness, reasons, claim_type, frame)
+                    speaker, quantities, polarity, checkworthiness, reasons, claim_type, frame,
+                    term_keys)
 VALUES (%(article_id)s, %(revision_id)s, %(paragraph_index)s, %(sentence_index)s, %(text)s,
         %(text_sha256)s, %(speaker)s, %(quantities)s, %(polarity)s, %(checkworthiness)s,
-        %(reasons)s, %(claim_type)s, %(frame)s)
+        %(reasons)s, %(claim_type)s, %(frame)s, %(term_keys)s)
 ON CONFLICT ON CONSTRAINT claims_article_text_key DO NOTHING
 RETURNING id, article_id, revision_id, text, speaker, quantities, polarity, frame, created_at;
 
 -- claim_candidates --
--- Earlier claims whose frame shares trigrams with this one, most similar first.
+-- Earlier claims from other revisions that match the blocking query (pairs of the new claim's
+-- rarest terms), within the time window when both dates are known; most terms shared first.
 SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
        c.created_at, a.published_at
 FROM claims c
 JOIN articles a ON a.id = c.article_id
-WHERE c.frame %% %(frame)s
+WHERE c.term_keys @@ %(blocking)s::query_int
   AND c.id < %(claim_id)s
   AND c.revision_id <> %(revision_id)s
   AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
        OR a.published_at IS NULL
        OR a.published_at BETWEEN %(published_at)s::timestamptz - make_interval(days => %(window_days)s)
                              AND %(published_at)s::timestamptz + make_interval(days => %(window_days)s))
-ORDER BY similarity(c.frame, %(frame)s) DESC, c.id
+ORDER BY icount(c.term_keys & %(term_keys)s::integer[]) DESC, similarity(c.frame, %(frame)s) DESC,
+         c.id
 LIMIT %(limit)s;
+
+-- term_claim_counts --
+-- How many stored claims hold each of these term keys (keys no claim holds are absent).
+SELECT term_key, claim_count FROM claim_terms WHERE term_key = ANY(%(keys)s::integer[]);
+
+-- count_terms --
+-- Add claims' terms to the counts; keys come sorted so concurrent runs lock rows in one order.
+INSERT INTO claim_terms (term_key, claim_count)
+SELECT key, n FROM unnest(%(keys)s::integer[], %(counts)s::integer[]) AS t (key, n)
+ORDER BY key
+ON CONFLICT (term_key) DO UPDATE SET claim_count = claim_terms.claim_count + EXCLUDED.claim_count;
 
 -- insert_match --
 -- Record a match between a new claim and an earlier one; nothing when the pair is known.
@@ -126,10 +140,6 @@ SELECT (SELECT count(*) FROM articles) AS articles,
        (SELECT count(*) FROM matches WHERE kind = 'repeat') AS repeats,
        (SELECT count(*) FROM matches WHERE kind = 'contradiction') AS contradictions,
        (SELECT count(*) FROM matches WHERE kind = 'related') AS related;
-
--- set_trigram_threshold --
--- Set the similarity cut-off of the trigram `%%` operator for this transaction.
-SELECT set_config('pg_trgm.similarity_threshold', %(threshold)s, true);
 
 -- get_validators --
 -- ETag and Last-Modified remembered for these URLs.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -25,6 +26,7 @@ from schemas.records import (
     StoredClaim,
     TargetOutcome,
 )
+from tasks.blocking import claim_term_keys, term_groups
 from tasks.database import Connection, wrap_exceptions
 from tasks.fetch import Validators
 
@@ -180,6 +182,9 @@ def insert_claims(
                 "reasons": list(draft.reasons),
                 "claim_type": draft.claim_type,
                 "frame": draft.frame,
+                "term_keys": claim_term_keys(
+                    term_groups(draft.text, draft.frame, draft.quantities, draft.speaker)
+                ),
             },
         )
         if rows:
@@ -187,26 +192,41 @@ def insert_claims(
     return added
 
 
-def set_candidate_similarity(conn: Connection, threshold: float) -> None:
-    """The trigram similarity claim_candidates asks for, until the transaction ends."""
-    _run(conn, "set_trigram_threshold", {"threshold": str(threshold)})
+def term_claim_counts(conn: Connection, keys: Sequence[int]) -> dict[int, int]:
+    """How many stored claims hold each term key (absent keys: none)."""
+    rows = _run(conn, "term_claim_counts", {"keys": list(keys)})
+    return {row["term_key"]: row["claim_count"] for row in rows}
+
+
+def count_terms(conn: Connection, claims: Sequence[StoredClaim]) -> None:
+    """Add the claims' term keys to the per-term claim counts."""
+    counts: Counter[int] = Counter()
+    for claim in claims:
+        counts.update(
+            claim_term_keys(term_groups(claim.text, claim.frame, claim.quantities, claim.speaker))
+        )
+    keys = sorted(counts)
+    _run(conn, "count_terms", {"keys": keys, "counts": [counts[k] for k in keys]})
 
 
 def claim_candidates(
     conn: Connection,
     claim: StoredClaim,
+    blocking: str,
     *,
     limit: int,
     published_at: datetime | None = None,
     window_days: int | None = None,
 ) -> list[StoredClaim]:
-    """Earlier claims from other revisions whose frames share trigrams with this claim's (at the
-    similarity set by set_candidate_similarity in this transaction), and, when both dates are
-    known and a window is set, published within window_days of it."""
+    """Earlier claims from other revisions that match the blocking query (see tasks/blocking.py),
+    and, when both dates are known and a window is set, published within window_days of it;
+    those sharing most terms, then most similar, first."""
     rows = _run(
         conn,
         "claim_candidates",
         {
+            "blocking": blocking,
+            "term_keys": claim_term_keys([claim.frame.split()]),
             "frame": claim.frame,
             "claim_id": claim.id,
             "revision_id": claim.revision_id,

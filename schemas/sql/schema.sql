@@ -1,5 +1,11 @@
 -- The whole current schema, for reading and for the migration test. Change it together with a new migration.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS intarray;
+
+-- A frame term's key: the first 32 bits of its MD5 (tasks/blocking.py computes the same).
+CREATE FUNCTION claim_term_key(term text) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN ('x' || substr(md5(term), 1, 8))::bit(32)::integer;
 
 CREATE TABLE sources (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -93,8 +99,6 @@ CREATE TABLE claims (
     CONSTRAINT claims_article_text_key UNIQUE (article_id, text_sha256)
 );
 
-CREATE INDEX claims_frame_trgm_idx ON claims USING gin (frame gin_trgm_ops);
-
 CREATE TABLE claim_families (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     canonical_claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
@@ -161,3 +165,12 @@ CREATE TABLE fetch_log (
 
 CREATE INDEX fetch_log_run_idx ON fetch_log (run_id);
 CREATE INDEX fetch_log_source_idx ON fetch_log (source_id, created_at);
+
+-- Candidate retrieval: claims sharing a new claim's rarest frame terms (tasks/blocking.py).
+ALTER TABLE claims ADD COLUMN term_keys integer[] NOT NULL DEFAULT '{}';
+CREATE INDEX claims_term_keys_idx ON claims USING gin (term_keys gin__int_ops);
+
+CREATE TABLE claim_terms (
+    term_key integer PRIMARY KEY,
+    claim_count integer NOT NULL
+);
