@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from flows.cli_bench import add_bench_parser, cmd_bench
 from flows.cli_eval import add_eval_parser, cmd_eval
 from flows.cli_sources import add_sources_parser, cmd_sources
 from flows.terminal import EXIT_ERROR, EXIT_FAILURES, prefect_defaults, print_report, print_table
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("settings", help="show every setting, its value and what it does")
     add_sources_parser(commands)
     add_eval_parser(commands)
+    add_bench_parser(commands)
     return parser
 
 
@@ -381,6 +383,7 @@ _HANDLERS = {
     "settings": _cmd_settings,
     "sources": cmd_sources,
     "eval": cmd_eval,
+    "bench": cmd_bench,
 }
 
 

@@ -43,11 +43,22 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
     claims.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
     claims.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+    matching = evaluations.add_parser(
+        "matching",
+        help="MAP@5 on CheckThat! 2020 Task 2 and 2022 Task 2A tests, F1 on ClaimMatch pairs",
+        description="Rank the verified claims for each test post (CheckThat! 2020 Task 2 test, "
+        "2022 Task 2A test; MAP@5) and judge each ClaimMatch pair (F1 of the match class), with "
+        "the claim ranker of tasks/claim_ranking.py, its weights tuned on train and dev splits "
+        "only, measured in the same run against plain BM25 over the same words.",
+    )
+    matching.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "claims":
         return eval_claims(args)
+    if args.what == "matching":
+        return eval_matching(args)
     from tasks import evaluation
 
     pages = evaluation.load_pages(args.data_dir)
@@ -85,5 +96,23 @@ def eval_claims(args: argparse.Namespace) -> int:
     print(
         f"claimbuster_f1={figures['claimbuster_f1']} "
         f"checkthat2024_f1={figures['checkthat2024_f1']} sentences_per_s={speed:.0f}"
+    )
+    return 0
+
+
+def eval_matching(args: argparse.Namespace) -> int:
+    from tasks.matching_evaluation import evaluate
+
+    result = evaluate(args.data_dir, say=lambda m: print(m, file=sys.stderr, flush=True))
+    for name, ours, bm25 in result.rows():
+        print(f"{name:<22} ours={ours:.3f} bm25={bm25:.3f}")
+    pairs = result.pairs
+    print(
+        f"claimmatch pairs={pairs.pairs} precision={pairs.precision:.3f} "
+        f"recall={pairs.recall:.3f} f1={pairs.f1:.3f}"
+    )
+    print(
+        f"ct2020_map5={result.ct2020_map5:.3f} ct2022_map5={result.ct2022_map5:.3f} "
+        f"pairs_f1={pairs.f1:.3f}"
     )
     return 0

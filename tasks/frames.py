@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from schemas.records import Polarity, Quantity
 from tasks.quantities import spell_out_numbers
@@ -177,6 +177,7 @@ def _strip_suffix(word: str) -> str:
 _STEMMED_SYNONYMS = {_strip_suffix(k): _strip_suffix(v) for k, v in _SYNONYMS.items()}
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: enough to join inflections and British/American spellings."""
     word = word.replace("’", "'").strip("'-")
@@ -222,7 +223,7 @@ class Clause:
     polarity: Polarity
     text: str
 
-    @property
+    @cached_property
     def has_predicate(self) -> bool:
         """A verb or a number: "a former council official" states nothing on its own."""
         return bool(self.quantities) or bool(_VERB_LIKE.search(self.text))

@@ -16,7 +16,14 @@ from datetime import datetime
 from itertools import chain
 from urllib.parse import urlsplit
 
-from schemas.records import FetchedDocument, IngestReport, Source, StoredClaim, TargetOutcome
+from schemas.records import (
+    FetchedDocument,
+    IngestReport,
+    MatchDecision,
+    Source,
+    StoredClaim,
+    TargetOutcome,
+)
 from schemas.settings import Settings
 from tasks import store
 from tasks.blocking import blocking_query, claim_term_keys, term_groups
@@ -196,8 +203,35 @@ def match_claims(
     """Match each claim against earlier ones and store every decision; repeats join (or
     start) a claim family, and repeats scoring at least the auto-confirm threshold are confirmed
     without a reviewer. Returns how many flags (repeats and contradictions) were added."""
-    params = match_params(settings)
     flags = 0
+    for claim, found in find_matches(conn, claims, settings, published_at):
+        repeated: list[tuple[float, int]] = []
+        for candidate, decision in found:
+            match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
+            if match_id is None:
+                continue
+            if decision.kind != "related":
+                flags += 1
+            if decision.kind == "repeat":
+                repeated.append((decision.score, candidate.id))
+                if decision.score >= settings.match_auto_confirm_threshold:
+                    store.confirm_match(
+                        conn, match_id, f"auto-confirmed at score {decision.score:.2f}"
+                    )
+        for _, candidate_id in sorted(repeated, reverse=True):
+            store.join_family(conn, claim.id, candidate_id)
+    return flags
+
+
+def find_matches(
+    conn: Connection,
+    claims: Sequence[StoredClaim],
+    settings: Settings,
+    published_at: datetime | None = None,
+) -> Iterator[tuple[StoredClaim, list[tuple[StoredClaim, MatchDecision]]]]:
+    """For each matchable claim, the earlier claims retrieval proposes and the matcher decided
+    something about (repeat, contradiction or related), without storing anything."""
+    params = match_params(settings)
     groups = {c.id: term_groups(c.text, c.frame, c.quantities, c.speaker) for c in claims}
     claim_counts = store.term_claim_counts(conn, claim_term_keys(chain(*groups.values())))
     for claim in claims:
@@ -214,25 +248,8 @@ def match_claims(
             published_at=published_at,
             window_days=settings.match_window_days or None,
         )
-        repeated: list[tuple[float, int]] = []
-        for candidate in candidates:
-            decision = decide(claim, candidate, params)
-            if decision is None:
-                continue
-            match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
-            if match_id is None:
-                continue
-            if decision.kind != "related":
-                flags += 1
-            if decision.kind == "repeat":
-                repeated.append((decision.score, candidate.id))
-                if decision.score >= settings.match_auto_confirm_threshold:
-                    store.confirm_match(
-                        conn, match_id, f"auto-confirmed at score {decision.score:.2f}"
-                    )
-        for _, candidate_id in sorted(repeated, reverse=True):
-            store.join_family(conn, claim.id, candidate_id)
-    return flags
+        decided = [(c, decide(claim, c, params)) for c in candidates]
+        yield claim, [(c, d) for c, d in decided if d is not None]
 
 
 def ingest_source(

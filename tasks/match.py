@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from schemas.records import MatchDecision, Polarity, Quantity
 from tasks.frames import (
@@ -26,8 +26,9 @@ from tasks.frames import (
 )
 from tasks.quantities import same_amount
 
-METHOD = "frame-trgm-rapidfuzz-v1"
+METHOD = "frame-terms-rapidfuzz-v2"
 MIN_BEYOND_NAMES = 2
+MIN_VARIANT_LENGTH = 5
 
 
 class Comparable(Protocol):
@@ -72,10 +73,14 @@ class FrameComparison:
         return len(self.shared) / longest if longest else 0.0
 
 
-def _tokens_equal(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 88
+def _spelling_variant(token: str, others: Sequence[str]) -> str | None:
+    """The first of `others` that is a spelling variant of a longer word ("goverment",
+    "government"); None when there is none."""
+    if len(token) < MIN_VARIANT_LENGTH:
+        return None
+    longer = [o for o in others if len(o) >= MIN_VARIANT_LENGTH]
+    found = process.extractOne(token, longer, scorer=fuzz.ratio, score_cutoff=88)
+    return longer[found[2]] if found else None
 
 
 def compare_frames(new_frame: str, old_frame: str) -> FrameComparison:
@@ -86,22 +91,23 @@ def compare_frames(new_frame: str, old_frame: str) -> FrameComparison:
 def compare_tokens(new: Sequence[str], old: Sequence[str]) -> FrameComparison:
     new_tokens = list(dict.fromkeys(new))
     old_tokens = list(dict.fromkeys(old))
-    unmatched_old = dict.fromkeys(old_tokens, True)
+    exact = set(new_tokens) & set(old_tokens)
+    unmatched_old = [t for t in old_tokens if t not in exact]
     shared, only_new = [], []
     for token in new_tokens:
-        partner = next(
-            (o for o in unmatched_old if unmatched_old[o] and _tokens_equal(token, o)), None
-        )
+        if token in exact:
+            shared.append(token)
+            continue
+        partner = _spelling_variant(token, unmatched_old)
         if partner is None:
             only_new.append(token)
         else:
-            unmatched_old[partner] = False
+            unmatched_old.remove(partner)
             shared.append(token)
-    only_old = [t for t in old_tokens if unmatched_old[t]]
     smaller = min(len(new_tokens), len(old_tokens)) or 1
     similarity = fuzz.token_set_ratio(" ".join(new_tokens), " ".join(old_tokens)) / 100.0
     return FrameComparison(
-        similarity, tuple(shared), tuple(only_new), tuple(only_old), len(shared) / smaller
+        similarity, tuple(shared), tuple(only_new), tuple(unmatched_old), len(shared) / smaller
     )
 
 
@@ -207,32 +213,36 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
     """The strongest same-frame alignment of one clause of each claim; failing that, of the
     whole sentences, judged for polarity by the clauses that carry the shared words."""
     names = entity_stems(new.text) | entity_stems(old.text)
-    new_clauses = split_clauses(new.text, new.quantities, new.speaker)
-    old_clauses = split_clauses(old.text, old.quantities, old.speaker)
-    if len(new_clauses) > 1 or len(old_clauses) > 1:
-        pairs = [
-            Alignment(compare_tokens(a.tokens, b.tokens), a, b)
-            for a in new_clauses
-            for b in old_clauses
-            if a.has_predicate and b.has_predicate
-        ]
-        passing = [
-            a
-            for a in pairs
-            if _is_same_frame(
-                a.frames,
-                params,
-                MIN_CLAUSE_TOKENS,
-                shared_slots(a.new.quantities, a.old.quantities),
-                names,
-            )
-        ]
-        if passing:
-            return max(passing, key=lambda a: a.strength)
     frames = compare_frames(new.frame, old.frame)
     slots = shared_slots(new.quantities, old.quantities)
+    # clauses share no more than their sentences do: too little in common, no clause can align
+    if len(frames.shared) + slots >= MIN_CLAUSE_TOKENS:
+        new_clauses = split_clauses(new.text, new.quantities, new.speaker)
+        old_clauses = split_clauses(old.text, old.quantities, old.speaker)
+        if len(new_clauses) > 1 or len(old_clauses) > 1:
+            pairs = [
+                Alignment(compare_tokens(a.tokens, b.tokens), a, b)
+                for a in new_clauses
+                for b in old_clauses
+                if a.has_predicate and b.has_predicate
+            ]
+            passing = [
+                a
+                for a in pairs
+                if _is_same_frame(
+                    a.frames,
+                    params,
+                    MIN_CLAUSE_TOKENS,
+                    shared_slots(a.new.quantities, a.old.quantities),
+                    names,
+                )
+            ]
+            if passing:
+                return max(passing, key=lambda a: a.strength)
     if not _is_same_frame(frames, params, max(1, params.min_words - 1), slots, names):
         return None
+    new_clauses = split_clauses(new.text, new.quantities, new.speaker)
+    old_clauses = split_clauses(old.text, old.quantities, old.speaker)
     shared = set(frames.shared)
     return Alignment(
         frames, _whole(new, _focus(new_clauses, shared)), _whole(old, _focus(old_clauses, shared))

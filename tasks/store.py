@@ -34,18 +34,25 @@ _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
 FLAG_KINDS = ("repeat", "contradiction")
 
 
-@lru_cache(maxsize=1)
-def queries() -> dict[str, str]:
-    """The named query blocks of queries.sql, loaded once."""
-    text = (resources.files("tasks") / "queries.sql").read_text(encoding="utf-8")
+@lru_cache(maxsize=4)
+def queries(filename: str = "queries.sql") -> dict[str, str]:
+    """The named query blocks (`-- name --` headers) of one of our .sql files, loaded once."""
+    text = (resources.files("tasks") / filename).read_text(encoding="utf-8")
     parts = _QUERY_HEADER.split(text)
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
-def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def run_query(
+    conn: Connection, name: str, params: dict[str, Any], filename: str = "queries.sql"
+) -> list[dict[str, Any]]:
+    """Run a named query with bound parameters; its rows, if it returns any."""
     with wrap_exceptions():
-        cursor = conn.execute(queries()[name], params)
+        cursor = conn.execute(queries(filename)[name], params)
         return cursor.fetchall() if cursor.description else []
+
+
+def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return run_query(conn, name, params)
 
 
 def sha256(text: str) -> str:

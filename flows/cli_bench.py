@@ -1,0 +1,93 @@
+"""`claimtrack bench ...`: speed at scale, ending in name=value figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from schemas.settings import Settings
+
+
+def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = commands.add_parser(
+        "bench",
+        help="measure speed at scale",
+        description="Benchmarks; each ends with one line of name=value figures.",
+    )
+    benchmarks = bench.add_subparsers(dest="what", required=True, metavar="WHAT")
+    matching = benchmarks.add_parser(
+        "matching",
+        help="candidate retrieval + matching latency and recall vs a rapidfuzz full scan",
+        description="Load a corpus of CLAIMS claims into its own database "
+        "(claimtrack_bench_CLAIMS on the same server): the real sentences of the data sets in "
+        "DATA_DIR plus reworded variants of them (a number changed, a name swapped, a word "
+        "dropped or replaced, a clause borrowed). Then match query claims (half rewordings of "
+        "stored ones, half unseen sentences) with our retrieval and with a naive rapidfuzz scan "
+        "of every stored frame, and ingest article pages against the corpus.",
+    )
+    matching.add_argument(
+        "data_dir",
+        type=Path,
+        nargs="?",
+        metavar="DATA_DIR",
+        help="the shared data folder (default: the bundled demo stories, a much smaller base)",
+    )
+    matching.add_argument(
+        "--claims", type=int, default=100_000, help="corpus size (default 100000)"
+    )
+    matching.add_argument("--queries", type=int, default=200, help="query claims (default 200)")
+    matching.add_argument(
+        "--scan-sample",
+        type=int,
+        default=20,
+        help="queries timed with the single-threaded full scan (default 20)",
+    )
+    matching.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a corpus of the same size already loaded by an earlier run",
+    )
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks import benchmark
+    from tasks.database import resolve_database_url
+
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        print(f"claimtrack: error: {args.data_dir} is not a folder", file=sys.stderr)
+        return 2
+    if args.claims < 1000 or args.queries < 2:
+        print(
+            "claimtrack: error: use --claims 1000 or more and --queries 2 or more", file=sys.stderr
+        )
+        return 2
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    result = benchmark.run(
+        args.data_dir,
+        resolve_database_url(settings),
+        settings,
+        size=args.claims,
+        queries=args.queries,
+        scan_sample=args.scan_sample,
+        reuse=args.reuse,
+        say=say,
+    )
+    print(
+        f"retrieval: {result.queries} queries, p50 {result.p50_ms:.1f} ms, "
+        f"p95 {result.p95_ms:.1f} ms, {result.mean_candidates:.1f} decisions per query"
+    )
+    print(
+        f"full scan: {min(args.scan_sample, result.queries)} queries, "
+        f"p50 {result.scan_p50_ms:.0f} ms, p95 {result.scan_p95_ms:.0f} ms"
+    )
+    print(
+        f"recall: {result.recall:.3f} of {result.queries_with_match} queries whose scan found a "
+        "repeat or contradiction"
+    )
+    print(f"ingest: {result.articles} articles at {result.articles_per_s:.1f} articles/s")
+    print(result.figures())
+    return 0

@@ -1,0 +1,115 @@
+"""Tune the claim ranker's weights (tasks/claim_ranking.py) on train and dev splits only.
+
+    python scripts/tune_matching.py DATA_DIR
+
+Ranking weights: coordinate ascent on the mean MAP@5 of CheckThat! 2020 Task 2 train and dev and
+2022 Task 2A dev-test, starting from BM25 alone. Pair weights and threshold: coordinate ascent on
+F1 over balanced pairs from the 2022 dev-test split, each query with its gold fact-check and one
+other fact-check drawn (seeded) from its BM25 top 50. Prints the values to put in RankWeights.
+Test splits and ClaimMatch are never read.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tasks.claim_ranking import FEATURES, PAIR_FEATURES, ClaimRanker
+from tasks.matching_evaluation import average_precision_at, ct2020, ct2022
+
+Rows = list[tuple[list[str], list[list[float]], set[str]]]
+Pairs = list[tuple[list[float], bool]]
+
+
+def ranking_rows(data_dir: Path) -> list[Rows]:
+    sets = [ct2020(data_dir, "train"), ct2020(data_dir, "dev"), ct2022(data_dir, "devtest")]
+    rankers = [ClaimRanker(sets[0].claims), ClaimRanker(sets[2].claims)]
+    out = []
+    for data, ranker in zip(sets, (rankers[0], rankers[0], rankers[1]), strict=True):
+        rows: Rows = []
+        for query_id, relevant in data.relevant.items():
+            if query_id in data.queries:
+                found = ranker.candidates(data.queries[query_id])
+                ids = [ranker.docs[i].claim.id for i, _ in found]
+                rows.append((ids, [f for _, f in found], relevant))
+        out.append(rows)
+    return out
+
+
+def mean_map(sets: list[Rows], weights: Sequence[float]) -> float:
+    total = 0.0
+    for rows in sets:
+        for ids, features, relevant in rows:
+            scores = [sum(w * f for w, f in zip(weights, fs, strict=True)) for fs in features]
+            ranked = [i for _, i in sorted(zip(scores, ids, strict=True), key=lambda p: -p[0])]
+            total += average_precision_at(ranked, relevant, 5) / len(rows)
+    return total / len(sets)
+
+
+def balanced_pairs(data_dir: Path) -> Pairs:
+    data = ct2022(data_dir, "devtest")
+    ranker = ClaimRanker(data.claims)
+    by_id = {d.claim.id: d.claim for d in ranker.docs}
+    rng = random.Random(2022)
+    pairs: Pairs = []
+    for query_id, relevant in sorted(data.relevant.items()):
+        post = data.queries[query_id]
+        others = [c.id for c, _ in ranker.rank(post) if c.id not in relevant]
+        for claim_id in sorted(relevant)[:1] + rng.sample(others, min(1, len(others))):
+            claim = by_id[claim_id]
+            features = ranker.pair_features(post, f"{claim.title} {claim.claim}")
+            pairs.append((features, claim_id in relevant))
+    return pairs
+
+
+def best_f1(pairs: Pairs, weights: Sequence[float]) -> tuple[float, float]:
+    scored = sorted(
+        ((sum(w * f for w, f in zip(weights, fs, strict=True)), label) for fs, label in pairs),
+        reverse=True,
+    )
+    positives = sum(1 for _, label in pairs if label)
+    best, threshold, tp = 0.0, 0.0, 0
+    for rank, (score, label) in enumerate(scored, start=1):
+        tp += label
+        f1 = 2 * tp / (rank + positives)
+        if f1 > best:
+            best, threshold = f1, score
+    return best, threshold
+
+
+def ascend(
+    start: list[float], objective: Callable[[list[float]], float]
+) -> tuple[list[float], float]:
+    weights, best = start, objective(start)
+    for step in (0.8, 0.4, 0.2, 0.1, 0.05):
+        improved = True
+        while improved:
+            improved = False
+            for i in range(len(weights)):
+                for delta in (step, -step):
+                    trial = weights[:]
+                    trial[i] = round(trial[i] + delta, 3)
+                    value = objective(trial)
+                    if value > best + 1e-6:
+                        weights, best, improved = trial, value, True
+        print(f"step {step}: {best:.4f} {weights}", file=sys.stderr)
+    return weights, best
+
+
+def main() -> None:
+    data_dir = Path(sys.argv[1])
+    sets = ranking_rows(data_dir)
+    start = [1.0] + [0.0] * (len(FEATURES) - 1)
+    weights, score = ascend(start, lambda w: mean_map(sets, w))
+    print(f"weights={tuple(weights)}  # mean MAP@5 on train/dev {score:.4f}")
+    pairs = balanced_pairs(data_dir)
+    pair_start = [1.0] + [0.0] * (len(PAIR_FEATURES) - 1)
+    pair_weights, f1 = ascend(pair_start, lambda w: best_f1(pairs, w)[0])
+    print(f"pair_weights={tuple(pair_weights)}  # F1 on balanced dev-test pairs {f1:.4f}")
+    print(f"pair_threshold={best_f1(pairs, pair_weights)[1]:.3f}")
+
+
+if __name__ == "__main__":
+    main()

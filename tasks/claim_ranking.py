@@ -1,0 +1,209 @@
+"""Ranking verified claims (fact-checks) for a post: which fact-checks is it about?
+
+A post and a fact-check say the same thing in very different words and lengths (a tweet with a
+byline against a headline and a one-line claim), so the sentence matcher of tasks/match.py does
+not fit. This ranker retrieves with BM25 over our stemmed content words and re-ranks the top
+hits with a linear score over BM25 and rapidfuzz similarities of the claim, the title and their
+words. A single (post, fact-check) pair is judged by a second linear score over word-weight
+coverage and rapidfuzz similarities. All weights are tuned by scripts/tune_matching.py on the
+train and dev splits of CheckThat! 2020 Task 2 and the 2022 Task 2A dev-test split.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from tasks.frames import STOPWORDS, stem
+
+_NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+|[@#]")
+_BYLINE = re.compile(r"\s[—–-]\s[^—–]{0,80}\(@?\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]|\d+(?:[.,]\d+)?")
+BM25_K1, BM25_B = 1.2, 0.75
+RERANK_DEPTH = 50
+
+
+FEATURES = (
+    "bm25",  # BM25 divided by the query's best BM25
+    "bm25_rank",  # 1 / (1 + position in the BM25 list)
+    "claim_similarity",  # rapidfuzz token-set similarity of post and claim words
+    "title_similarity",  # the same for the title
+    "claim_partial",  # rapidfuzz partial similarity: the claim's words as a stretch of the post's
+    "claim_coverage",  # share of the claim's word weight (IDF) found in the post
+    "post_coverage",  # share of the post's word weight found in the claim and title
+    "claim_pairs",  # share of the claim's adjacent word pairs found in the post
+    "names",  # share of the claim's and title's capitalised words found in the post
+)
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    """Weights of the re-ranking score over FEATURES, and the pair threshold; the defaults are
+    what scripts/tune_matching.py chose on train and dev splits."""
+
+    weights: tuple[float, ...] = (1.1, 0.0, 1.6, 0.35, 1.4, -0.8, 3.3, -0.8, 1.2)
+    pair_weights: tuple[float, ...] = (1.4, 0.4, 1.6, 0.8)
+    pair_threshold: float = 1.245
+
+
+PAIR_FEATURES = (
+    "post_coverage",  # share of the post's word weight (IDF) found in the fact-check
+    "fact_check_coverage",  # share of the fact-check's word weight found in the post
+    "similarity",  # rapidfuzz token-set similarity
+    "names",  # share of the fact-check's capitalised words found in the post
+)
+
+
+@dataclass(frozen=True)
+class VerifiedClaim:
+    id: str
+    claim: str
+    title: str
+
+
+def _share(part: frozenset[Any], whole: set[Any]) -> float:
+    """Share of `part` found in `whole` (0 for an empty part)."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def clean_post(text: str) -> str:
+    """A post without links, markup characters and the trailing "— Name (@handle) date" byline."""
+    return " ".join(_NOISE.sub(" ", _BYLINE.sub(" ", text)).split())
+
+
+def ranking_tokens(text: str) -> list[str]:
+    """Stemmed content words and numbers."""
+    words = _TOKEN.findall(text.lower())
+    return [stem(w) if w[0].isalpha() else w for w in words if w not in STOPWORDS and len(w) > 1]
+
+
+@dataclass(frozen=True)
+class _Doc:
+    claim: VerifiedClaim
+    tokens: tuple[str, ...]
+    claim_words: str
+    title_words: str
+    claim_set: frozenset[str]
+    claim_pairs: frozenset[tuple[str, str]]
+    names: frozenset[str]
+
+
+class ClaimRanker:
+    """BM25 over verified claims (claim + title), re-ranked by a linear score."""
+
+    def __init__(self, claims: Sequence[VerifiedClaim], weights: RankWeights | None = None):
+        self.weights = weights or RankWeights()
+        self.docs = []
+        for c in claims:
+            claim_tokens = ranking_tokens(c.claim)
+            title_tokens = ranking_tokens(c.title)
+            self.docs.append(
+                _Doc(
+                    c,
+                    tuple(claim_tokens + title_tokens),
+                    " ".join(claim_tokens),
+                    " ".join(title_tokens),
+                    frozenset(claim_tokens),
+                    frozenset(pairwise(claim_tokens)),
+                    frozenset(n.lower() for n in _NAME.findall(f"{c.claim} {c.title}")),
+                )
+            )
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, doc in enumerate(self.docs):
+            for token, count in Counter(doc.tokens).items():
+                self.postings[token].append((index, count))
+        self.lengths = [len(d.tokens) for d in self.docs]
+        self.average_length = sum(self.lengths) / max(1, len(self.lengths))
+        n = len(self.docs)
+        self.idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+        }
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)  # a word the collection never saw
+
+    def bm25(self, tokens: Sequence[str]) -> dict[int, float]:
+        scores: dict[int, float] = defaultdict(float)
+        for token, query_count in Counter(tokens).items():
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            for index, count in self.postings[token]:
+                norm = 1 - BM25_B + BM25_B * self.lengths[index] / self.average_length
+                gain = count * (BM25_K1 + 1) / (count + BM25_K1 * norm)
+                scores[index] += query_count * idf * gain
+        return scores
+
+    def candidates(self, post: str, depth: int = RERANK_DEPTH) -> list[tuple[int, list[float]]]:
+        """The BM25 top `depth` verified claims (indexes) with their feature values."""
+        tokens = ranking_tokens(clean_post(post))
+        found = sorted(self.bm25(tokens).items(), key=lambda kv: -kv[1])[:depth]
+        if not found:
+            return []
+        best = found[0][1]
+        post_words = " ".join(tokens)
+        post_set = set(tokens)
+        post_pairs = set(pairwise(tokens))
+        post_lower = {w.lower() for w in _WORD.findall(post)}
+        post_weight = sum(self.idf.get(t, 0.0) for t in post_set) or 1.0
+        result = []
+        for position, (index, score) in enumerate(found):
+            doc = self.docs[index]
+            claim_weight = sum(self.idf[t] for t in doc.claim_set) or 1.0
+            shared_claim = sum(self.idf[t] for t in doc.claim_set & post_set)
+            shared_doc = sum(self.idf.get(t, 0.0) for t in post_set & set(doc.tokens))
+            features = [
+                score / best,
+                1 / (1 + position),
+                fuzz.token_set_ratio(post_words, doc.claim_words) / 100,
+                fuzz.token_set_ratio(post_words, doc.title_words) / 100,
+                fuzz.partial_ratio(doc.claim_words, post_words) / 100,
+                shared_claim / claim_weight,
+                shared_doc / post_weight,
+                _share(doc.claim_pairs, post_pairs),
+                _share(doc.names, post_lower),
+            ]
+            result.append((index, features))
+        return result
+
+    def score(self, features: Sequence[float]) -> float:
+        return sum(w * f for w, f in zip(self.weights.weights, features, strict=True))
+
+    def rank(self, post: str, depth: int = RERANK_DEPTH) -> list[tuple[VerifiedClaim, float]]:
+        """The verified claims most likely to be what the post states, best first, with scores."""
+        scored = [(self.docs[i].claim, self.score(f)) for i, f in self.candidates(post, depth)]
+        return sorted(scored, key=lambda pair: -pair[1])
+
+    def pair_features(self, post: str, fact_check: str) -> list[float]:
+        """Features of one (post, fact-check text) pair, word weights from this collection."""
+        tokens = ranking_tokens(clean_post(post))
+        other = ranking_tokens(fact_check)
+        post_set, other_set = set(tokens), set(other)
+        shared = post_set & other_set
+
+        def weight(words: set[str]) -> float:
+            return sum(self.idf.get(t, self.max_idf) for t in words)
+
+        names = {n.lower() for n in _NAME.findall(fact_check)}
+        post_lower = {w.lower() for w in _WORD.findall(post)}
+        return [
+            weight(shared) / (weight(post_set) or 1.0),
+            weight(shared) / (weight(other_set) or 1.0),
+            fuzz.token_set_ratio(" ".join(tokens), " ".join(other)) / 100,
+            _share(frozenset(names), post_lower),
+        ]
+
+    def pair_score(self, post: str, fact_check: str) -> float:
+        features = self.pair_features(post, fact_check)
+        return sum(w * f for w, f in zip(self.weights.pair_weights, features, strict=True))
+
+    def same_claim(self, post: str, fact_check: str) -> bool:
+        """Whether the post states the claim the fact-check checks."""
+        return self.pair_score(post, fact_check) >= self.weights.pair_threshold
