@@ -2,9 +2,10 @@
 
 A claim is stored with the keys of its frame terms (and of its clauses' terms). A stored claim is a
 candidate when it shares at least two of the new claim's rarest terms, within the whole frame or
-within one clause. Rare terms are what two statements of the same claim share and unrelated
-sentences do not; requiring two of them keeps the candidate lists short even at a million claims,
-while a reworded repeat still shares most of its rare terms. The query runs on an intarray GIN
+within one clause (three when those two are both common). Rare terms are what two statements of
+the same claim share and unrelated sentences do not; requiring two or three of them keeps the
+candidate lists short even at a million claims, while a reworded repeat still shares most of its
+rare terms. The query runs on an intarray GIN
 index as one boolean query_int: (a&b)|(a&c)|... over the pairs of rare terms.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import combinations
 
 from schemas.records import Quantity
 from tasks.frames import split_clauses
+
+PAIR_BUDGET = 500  # claims a pair's rarer term may have before a third shared term is asked
 
 
 def term_key(term: str) -> int:
@@ -40,18 +42,29 @@ def claim_term_keys(groups: Iterable[Sequence[str]]) -> list[int]:
 
 
 def blocking_query(
-    groups: Sequence[Sequence[str]], claim_counts: Mapping[int, int], rarest: int
+    groups: Sequence[Sequence[str]],
+    claim_counts: Mapping[int, int],
+    rarest: int,
+    pair_budget: int = PAIR_BUDGET,
 ) -> str | None:
-    """A query_int matching claims that share two of some group's `rarest` terms (terms no
-    stored claim has are left out: they cannot select anything). None when no group has two."""
-    pairs: set[tuple[int, ...]] = set()
+    """A query_int matching claims that share two of some group's `rarest` terms, or three when
+    the rarer of the two is held by more than `pair_budget` claims (a pair of common words
+    selects too much). Terms no stored claim has are left out: they cannot select anything.
+    None when no group has two known terms."""
+    conjunctions: set[tuple[int, ...]] = set()
     for group in groups:
         keys = {term_key(term) for term in group}
         known = sorted(
             (k for k in keys if claim_counts.get(k, 0) > 0), key=lambda k: (claim_counts[k], k)
-        )
-        chosen = sorted(known[:rarest])
-        pairs.update(combinations(chosen, 2))
-    if not pairs:
+        )[:rarest]
+        for i, a in enumerate(known):
+            for b in known[i + 1 :]:
+                if claim_counts[a] <= pair_budget or len(known) == 2:
+                    conjunctions.add(tuple(sorted((a, b))))
+                else:
+                    conjunctions.update(tuple(sorted((a, b, c))) for c in known if c not in (a, b))
+    # a conjunction that contains another selects nothing more
+    kept = [c for c in conjunctions if not any(set(o) < set(c) for o in conjunctions)]
+    if not kept:
         return None
-    return "|".join(f"({a}&{b})" for a, b in sorted(pairs))
+    return "|".join("(" + "&".join(str(k) for k in c) + ")" for c in sorted(kept))

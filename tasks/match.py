@@ -271,6 +271,9 @@ def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecisi
         which = "new claim" if negated_new else "earlier claim"
         differing.append(f"polarity differs: {which} negated ({', '.join(cues) or 'negation'})")
     score = round(frames.similarity * (0.5 + 0.5 * frames.balance), 4)
+    if score < params.suggest_threshold:
+        # the same words, but one side says much more: a short piece inside a longer claim
+        return _related(frames, params)
     matched = (*frames.shared, *equal)
     if differing:
         return MatchDecision(

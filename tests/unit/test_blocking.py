@@ -35,7 +35,7 @@ def test_a_clause_gets_its_own_pairs_when_the_sentence_is_long():
     bridge_clause = next(g for g in groups[1:] if "harbour" in g)
     # the bridge words are common, the council words rare: the whole sentence's rarest terms
     # are all council words, but the bridge clause still asks for its own pairs
-    counts = {term_key(t): 1000 for t in bridge_clause}
+    counts = {term_key(t): 100 for t in bridge_clause}
     counts.update({term_key(t): 3 for t in groups[0] if t not in bridge_clause})
     query = blocking_query(groups, counts, rarest=4)
     assert query is not None
@@ -45,3 +45,24 @@ def test_a_clause_gets_its_own_pairs_when_the_sentence_is_long():
 def test_no_query_without_two_known_terms():
     assert blocking_query([("alpha", "beta")], {term_key("alpha"): 3}, rarest=6) is None
     assert blocking_query([], {}, rarest=6) is None
+
+
+def test_two_common_terms_need_a_third():
+    group = ("alpha", "beta", "gamma")
+    counts = {term_key("alpha"): 5000, term_key("beta"): 6000, term_key("gamma"): 7000}
+    query = blocking_query([group], counts, rarest=6, pair_budget=500)
+    assert query is not None
+    assert pairs_of(query) == {frozenset(term_key(t) for t in group)}
+    relaxed = blocking_query([group], counts, rarest=6, pair_budget=10_000)
+    assert relaxed is not None and len(pairs_of(relaxed)) == 3
+
+
+def test_a_rare_term_pairs_with_common_ones():
+    group = ("rare", "common", "usual")
+    counts = {term_key("rare"): 3, term_key("common"): 5000, term_key("usual"): 6000}
+    query = blocking_query([group], counts, rarest=6, pair_budget=500)
+    assert query is not None
+    assert pairs_of(query) == {
+        frozenset({term_key("rare"), term_key("common")}),
+        frozenset({term_key("rare"), term_key("usual")}),
+    }
