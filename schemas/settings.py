@@ -111,10 +111,10 @@ class Settings(BaseSettings):
         ),
     )
     match_candidates: int = Field(
-        default=50,
+        default=30,
         ge=1,
         le=1000,
-        description="How many candidates PostgreSQL returns per new claim for re-ranking.",
+        description="How many candidates PostgreSQL returns per new claim for the matcher.",
     )
     min_claim_words: int = Field(
         default=3,

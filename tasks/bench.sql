@@ -24,7 +24,7 @@ SELECT id, article_id FROM article_revisions ORDER BY article_id;
 
 -- bench_copy_claims --
 COPY claims (article_id, revision_id, paragraph_index, sentence_index, text, text_sha256,
-             quantities, polarity, checkworthiness, frame, term_keys) FROM STDIN;
+             quantities, polarity, checkworthiness, frame, term_keys, published_at) FROM STDIN;
 
 -- bench_create_term_index --
 CREATE INDEX claims_term_keys_idx ON claims USING gin (term_keys gin__int_ops);
@@ -38,6 +38,6 @@ SELECT id, frame FROM claims ORDER BY id;
 
 -- bench_claims_by_id --
 SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
-       c.created_at, a.published_at
-FROM claims c JOIN articles a ON a.id = c.article_id
+       c.created_at, c.published_at
+FROM claims c
 WHERE c.id = ANY(%(ids)s::bigint[]);

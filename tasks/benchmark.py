@@ -109,9 +109,11 @@ def load(conn: Connection, claims: Iterable[CorpusClaim], count: int, seed: int,
         _bench(conn, "bench_prepare_load", {})
         _bench(conn, "bench_drop_term_index", {})
         with wrap_exceptions(), conn.cursor() as cursor:
+            dates = [
+                start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60)) for _ in range(articles)
+            ]
             with cursor.copy(store.queries(BENCH_SQL)["bench_copy_articles"]) as copy:
-                for n in range(articles):
-                    published = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+                for n, published in enumerate(dates):
                     copy.write_row((f"bench:{n}", f"bench:{n}", published))
             _bench(conn, "bench_add_revisions", {})
             ids = _bench(conn, "bench_revision_ids", {})
@@ -131,6 +133,7 @@ def load(conn: Connection, claims: Iterable[CorpusClaim], count: int, seed: int,
                             0.5,
                             claim.frame,
                             list(claim.term_keys),
+                            dates[n // CLAIMS_PER_ARTICLE],
                         )
                     )
         say("  building the term index and counts")

@@ -6,7 +6,7 @@ within one clause (three when those two are both common). Rare terms are what tw
 the same claim share and unrelated sentences do not; requiring two or three of them keeps the
 candidate lists short even at a million claims, while a reworded repeat still shares most of its
 rare terms. The query runs on an intarray GIN
-index as one boolean query_int: (a&b)|(a&c)|... over the pairs of rare terms.
+index, one query_int conjunction ("a&b", or "a&b&c") per index scan.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from schemas.records import Quantity
 from tasks.frames import split_clauses
 
+MAX_TERM_CLAIMS = 5000  # terms held by more claims are left out while MIN_TERMS rarer remain
+MIN_TERMS = 4  # common terms are asked for when fewer rarer ones remain
 PAIR_BUDGET = 500  # claims a pair's rarer term may have before a third shared term is asked
 
 
@@ -46,17 +48,23 @@ def blocking_query(
     claim_counts: Mapping[int, int],
     rarest: int,
     pair_budget: int = PAIR_BUDGET,
-) -> str | None:
-    """A query_int matching claims that share two of some group's `rarest` terms, or three when
-    the rarer of the two is held by more than `pair_budget` claims (a pair of common words
-    selects too much). Terms no stored claim has are left out: they cannot select anything.
+    max_term_claims: int = MAX_TERM_CLAIMS,
+) -> list[str] | None:
+    """query_int conjunctions ("a&b") matching claims that share two of some group's `rarest`
+    terms, or three when the rarer of the two is held by more than `pair_budget` claims (a
+    pair of common words selects too much). Terms held by more than `max_term_claims` claims
+    are left out while MIN_TERMS rarer ones remain, and terms no stored claim has cannot select
+    anything.
     None when no group has two known terms."""
     conjunctions: set[tuple[int, ...]] = set()
     for group in groups:
         keys = {term_key(term) for term in group}
         known = sorted(
             (k for k in keys if claim_counts.get(k, 0) > 0), key=lambda k: (claim_counts[k], k)
-        )[:rarest]
+        )
+        # the index reads every posting of every term asked for: leave out the common ones
+        selective = [k for k in known if claim_counts[k] <= max_term_claims]
+        known = (selective if len(selective) >= MIN_TERMS else known[:MIN_TERMS])[:rarest]
         for i, a in enumerate(known):
             for b in known[i + 1 :]:
                 if claim_counts[a] <= pair_budget or len(known) == 2:
@@ -67,4 +75,4 @@ def blocking_query(
     kept = [c for c in conjunctions if not any(set(o) < set(c) for o in conjunctions)]
     if not kept:
         return None
-    return "|".join("(" + "&".join(str(k) for k in c) + ")" for c in sorted(kept))
+    return ["&".join(str(k) for k in c) for c in sorted(kept)]

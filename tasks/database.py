@@ -61,6 +61,10 @@ def connect(url: str, *, migrate: bool = True) -> Connection:
     """Open a connection with dict rows; bring the schema up to date first unless told not to."""
     with wrap_exceptions():
         conn: Connection = psycopg.connect(url, row_factory=dict_row, connect_timeout=10)
+        # psycopg prepares a query run five times; PostgreSQL may then plan it once for any
+        # parameters, and a generic plan for candidate retrieval scans every claim
+        conn.execute("SET plan_cache_mode = force_custom_plan")
+        conn.commit()
     if migrate:
         apply_migrations(conn)
     return conn

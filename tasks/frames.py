@@ -189,6 +189,13 @@ def stem(word: str) -> str:
 
 def frame_tokens(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> list[str]:
     """The stemmed content words of a claim, in order."""
+    return list(_frame_tokens(sentence, quantities, speaker))
+
+
+@lru_cache(maxsize=65536)
+def _frame_tokens(
+    sentence: str, quantities: tuple[Quantity, ...], speaker: str | None
+) -> tuple[str, ...]:
     text = spell_out_numbers(sentence)
     for clause in _ATTRIBUTION_CLAUSES:
         text = clause.sub(" ", text)
@@ -207,7 +214,7 @@ def frame_tokens(sentence: str, quantities: tuple[Quantity, ...], speaker: str |
         stemmed = stem(word)
         if stemmed and stemmed not in STOPWORDS:
             tokens.append(stemmed)
-    return tokens
+    return tuple(tokens)
 
 
 def build_frame(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> str:
@@ -238,6 +245,7 @@ _CAPITALISED = re.compile(r"(?<=[\w,;:’'”)]\s)([A-Z][\w'’-]*)|\b([A-Z]{2,}
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def entity_stems(text: str) -> frozenset[str]:
     """Stems of the names in a text: words capitalised mid-sentence, and acronyms. Two claims
     that share only names ("President Donald Trump") do not yet say the same thing."""

@@ -74,13 +74,12 @@ class FrameComparison:
 
 
 def _spelling_variant(token: str, others: Sequence[str]) -> str | None:
-    """The first of `others` that is a spelling variant of a longer word ("goverment",
-    "government"); None when there is none."""
-    if len(token) < MIN_VARIANT_LENGTH:
+    """The one of `others` (all long enough) that is a spelling variant of this longer word
+    ("goverment", "government"); None when there is none."""
+    if len(token) < MIN_VARIANT_LENGTH or not others:
         return None
-    longer = [o for o in others if len(o) >= MIN_VARIANT_LENGTH]
-    found = process.extractOne(token, longer, scorer=fuzz.ratio, score_cutoff=88)
-    return longer[found[2]] if found else None
+    found = process.extractOne(token, others, scorer=fuzz.ratio, score_cutoff=88)
+    return others[found[2]] if found else None
 
 
 def compare_frames(new_frame: str, old_frame: str) -> FrameComparison:
@@ -93,16 +92,18 @@ def compare_tokens(new: Sequence[str], old: Sequence[str]) -> FrameComparison:
     old_tokens = list(dict.fromkeys(old))
     exact = set(new_tokens) & set(old_tokens)
     unmatched_old = [t for t in old_tokens if t not in exact]
+    variants = [t for t in unmatched_old if len(t) >= MIN_VARIANT_LENGTH]
     shared, only_new = [], []
     for token in new_tokens:
         if token in exact:
             shared.append(token)
             continue
-        partner = _spelling_variant(token, unmatched_old)
+        partner = _spelling_variant(token, variants)
         if partner is None:
             only_new.append(token)
         else:
             unmatched_old.remove(partner)
+            variants.remove(partner)
             shared.append(token)
     smaller = min(len(new_tokens), len(old_tokens)) or 1
     similarity = fuzz.token_set_ratio(" ".join(new_tokens), " ".join(old_tokens)) / 100.0
@@ -224,7 +225,7 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
                 Alignment(compare_tokens(a.tokens, b.tokens), a, b)
                 for a in new_clauses
                 for b in old_clauses
-                if a.has_predicate and b.has_predicate
+                if a.has_predicate and b.has_predicate and _may_align(a, b)
             ]
             passing = [
                 a
@@ -247,6 +248,13 @@ def best_alignment(new: Comparable, old: Comparable, params: MatchParams) -> Ali
     return Alignment(
         frames, _whole(new, _focus(new_clauses, shared)), _whole(old, _focus(old_clauses, shared))
     )
+
+
+def _may_align(a: Clause, b: Clause) -> bool:
+    """A cheap necessary condition for two clauses to share MIN_CLAUSE_TOKENS words and
+    quantity kinds: all but one of them shared exactly (one may be a spelling variant)."""
+    exact = len(set(a.tokens) & set(b.tokens))
+    return exact + shared_slots(a.quantities, b.quantities) >= MIN_CLAUSE_TOKENS - 1
 
 
 def _focus(clauses: Sequence[Clause], shared: set[str]) -> Clause | None:

@@ -54,30 +54,40 @@ UPDATE articles SET current_revision_id = %(revision_id)s WHERE id = %(article_i
 -- Store a claim unless the article already has this sentence; returns the row when new.
 INSERT INTO claims (article_id, revision_id, paragraph_index, sentence_index, text, text_sha256,
                     speaker, quantities, polarity, checkworthiness, reasons, claim_type, frame,
-                    term_keys)
+                    term_keys, published_at)
 VALUES (%(article_id)s, %(revision_id)s, %(paragraph_index)s, %(sentence_index)s, %(text)s,
         %(text_sha256)s, %(speaker)s, %(quantities)s, %(polarity)s, %(checkworthiness)s,
-        %(reasons)s, %(claim_type)s, %(frame)s, %(term_keys)s)
+        %(reasons)s, %(claim_type)s, %(frame)s, %(term_keys)s,
+        (SELECT published_at FROM articles WHERE id = %(article_id)s))
 ON CONFLICT ON CONSTRAINT claims_article_text_key DO NOTHING
 RETURNING id, article_id, revision_id, text, speaker, quantities, polarity, frame, created_at;
 
 -- claim_candidates --
--- Earlier claims from other revisions that match the blocking query (pairs of the new claim's
--- rarest terms), within the time window when both dates are known; most terms shared first.
+-- Earlier claims holding all the terms of one of the blocking conjunctions (claims_holding: one
+-- index scan each), within the time window when both dates are known; a shortlist by terms
+-- shared, then ordered by trigram similarity.
+WITH shortlist AS MATERIALIZED (
+    SELECT DISTINCT hit.id, hit.shared
+    FROM unnest(%(conjunctions)s::text[]) AS blocking (conjunction),
+         claims_holding(blocking.conjunction::query_int, %(term_keys)s::integer[],
+                        %(claim_id)s, %(revision_id)s, %(published_at)s, %(window_days)s) AS hit
+    ORDER BY hit.shared DESC, hit.id DESC
+    LIMIT %(shortlist)s
+)
 SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
-       c.created_at, a.published_at
+       c.created_at, c.published_at
 FROM claims c
-JOIN articles a ON a.id = c.article_id
-WHERE c.term_keys @@ %(blocking)s::query_int
-  AND c.id < %(claim_id)s
-  AND c.revision_id <> %(revision_id)s
-  AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
-       OR a.published_at IS NULL
-       OR a.published_at BETWEEN %(published_at)s::timestamptz - make_interval(days => %(window_days)s)
-                             AND %(published_at)s::timestamptz + make_interval(days => %(window_days)s))
+WHERE c.id = ANY (ARRAY(SELECT id FROM shortlist))
 ORDER BY icount(c.term_keys & %(term_keys)s::integer[]) DESC, similarity(c.frame, %(frame)s) DESC,
          c.id
 LIMIT %(limit)s;
+
+-- sync_claim_dates --
+-- Claims carry their article's publication date (retrieval filters on it without a join).
+UPDATE claims c SET published_at = a.published_at
+FROM articles a
+WHERE a.id = %(article_id)s AND c.article_id = a.id
+  AND c.published_at IS DISTINCT FROM a.published_at;
 
 -- term_claim_counts --
 -- How many stored claims hold each of these term keys (keys no claim holds are absent).

@@ -32,6 +32,7 @@ from tasks.fetch import Validators
 
 _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
 FLAG_KINDS = ("repeat", "contradiction")
+SHORTLIST_FACTOR = 4  # candidates ranked by shared terms before trigram similarity orders them
 
 
 @lru_cache(maxsize=4)
@@ -146,6 +147,7 @@ def save_article(
         },
     )
     article_id = int(rows[0]["id"])
+    _run(conn, "sync_claim_dates", {"article_id": article_id})
     body = "\n\n".join(article.paragraphs)
     revision = _run(
         conn,
@@ -219,25 +221,26 @@ def count_terms(conn: Connection, claims: Sequence[StoredClaim]) -> None:
 def claim_candidates(
     conn: Connection,
     claim: StoredClaim,
-    blocking: str,
+    blocking: Sequence[str],
     *,
     limit: int,
     published_at: datetime | None = None,
     window_days: int | None = None,
 ) -> list[StoredClaim]:
-    """Earlier claims from other revisions that match the blocking query (see tasks/blocking.py),
-    and, when both dates are known and a window is set, published within window_days of it;
-    those sharing most terms, then most similar, first."""
+    """Earlier claims from other revisions that match one of the blocking conjunctions (see
+    tasks/blocking.py), and, when both dates are known and a window is set, published within
+    window_days of it; those sharing most terms, then most similar, first."""
     rows = _run(
         conn,
         "claim_candidates",
         {
-            "blocking": blocking,
+            "conjunctions": list(blocking),
             "term_keys": claim_term_keys([claim.frame.split()]),
             "frame": claim.frame,
             "claim_id": claim.id,
             "revision_id": claim.revision_id,
             "limit": limit,
+            "shortlist": limit * SHORTLIST_FACTOR,
             "published_at": published_at,
             "window_days": window_days,
         },

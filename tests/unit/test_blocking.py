@@ -5,8 +5,8 @@ from tasks.frames import build_frame
 from tasks.quantities import extract_quantities
 
 
-def pairs_of(query: str) -> set[frozenset[int]]:
-    return {frozenset(int(k) for k in part.strip("()").split("&")) for part in query.split("|")}
+def pairs_of(conjunctions: list[str]) -> set[frozenset[int]]:
+    return {frozenset(int(k) for k in c.split("&")) for c in conjunctions}
 
 
 def test_term_keys_are_stable_signed_32_bit_integers():
@@ -60,9 +60,21 @@ def test_two_common_terms_need_a_third():
 def test_a_rare_term_pairs_with_common_ones():
     group = ("rare", "common", "usual")
     counts = {term_key("rare"): 3, term_key("common"): 5000, term_key("usual"): 6000}
-    query = blocking_query([group], counts, rarest=6, pair_budget=500)
+    query = blocking_query([group], counts, rarest=6, pair_budget=500, max_term_claims=10_000)
     assert query is not None
     assert pairs_of(query) == {
         frozenset({term_key("rare"), term_key("common")}),
         frozenset({term_key("rare"), term_key("usual")}),
     }
+
+
+def test_very_common_terms_are_left_out_while_enough_rarer_remain():
+    rare = ("rare", "scarce", "uncommon", "odd")
+    counts = {term_key(t): 3 + n for n, t in enumerate(rare)}
+    counts[term_key("everywhere")] = 90_000
+    query = blocking_query([(*rare, "everywhere")], counts, rarest=6, max_term_claims=5000)
+    assert query is not None
+    assert term_key("everywhere") not in set().union(*pairs_of(query))
+    # with too few rare terms left, the common one is asked for after all
+    fewer = blocking_query([("rare", "everywhere")], counts, rarest=6, max_term_claims=5000)
+    assert fewer is not None and len(pairs_of(fewer)) == 1
