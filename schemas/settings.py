@@ -76,7 +76,10 @@ class Settings(BaseSettings):
         default=0.72,
         ge=0.0,
         le=1.0,
-        description="Minimum frame similarity (0-1) for two claims to count as the same claim.",
+        description=(
+            "Frame similarity and match score (0-1) two claims need to be flagged as the same "
+            "claim (repeat or contradiction) for a reviewer to confirm."
+        ),
     )
     match_related_threshold: float = Field(
         default=0.55,

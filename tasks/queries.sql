@@ -208,7 +208,7 @@ LIMIT %(limit)s;
 -- speakers_with_surname --
 -- Stored speakers whose name ends with this surname (at most a few).
 SELECT DISTINCT speaker FROM claims
-WHERE speaker LIKE '%% ' || %(surname)s
+WHERE substring(speaker FROM '[^ ]+$') = %(surname)s AND speaker LIKE '%% ' || %(surname)s
 LIMIT 3;
 
 -- expand_surname_speaker --

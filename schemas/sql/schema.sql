@@ -198,3 +198,7 @@ BEGIN
                                  AND published + make_interval(days => window_days));
 END
 $$;
+
+-- speakers by surname and by whole name, for normalising speakers across articles
+CREATE INDEX claims_speaker_surname_idx ON claims ((substring(speaker FROM '[^ ]+$')));
+CREATE INDEX claims_speaker_idx ON claims (speaker);
