@@ -18,6 +18,7 @@ from schemas.records import Quantity
 from tasks.frames import split_clauses
 
 MAX_TERM_CLAIMS = 5000  # terms held by more claims are left out while MIN_TERMS rarer remain
+CLAUSE_TERMS = 4  # rarest terms asked for per clause (the whole sentence gets `rarest`)
 MIN_TERMS = 4  # common terms are asked for when fewer rarer ones remain
 PAIR_BUDGET = 500  # claims a pair's rarer term may have before a third shared term is asked
 
@@ -57,14 +58,16 @@ def blocking_query(
     anything.
     None when no group has two known terms."""
     conjunctions: set[tuple[int, ...]] = set()
-    for group in groups:
+    for index, group in enumerate(groups):
+        # a clause's words are mostly the sentence's too: fewer of them add what is missing
+        limit = rarest if index == 0 else min(rarest, CLAUSE_TERMS)
         keys = {term_key(term) for term in group}
         known = sorted(
             (k for k in keys if claim_counts.get(k, 0) > 0), key=lambda k: (claim_counts[k], k)
         )
         # the index reads every posting of every term asked for: leave out the common ones
         selective = [k for k in known if claim_counts[k] <= max_term_claims]
-        known = (selective if len(selective) >= MIN_TERMS else known[:MIN_TERMS])[:rarest]
+        known = (selective if len(selective) >= MIN_TERMS else known[:MIN_TERMS])[:limit]
         for i, a in enumerate(known):
             for b in known[i + 1 :]:
                 if claim_counts[a] <= pair_budget or len(known) == 2:
