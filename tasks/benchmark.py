@@ -31,7 +31,7 @@ from tasks.bench_corpus import CorpusClaim, analyse, base_sentences, make_corpus
 from tasks.database import Connection, connect, ensure_database, wrap_exceptions
 from tasks.fetch import read_file
 from tasks.ingest import find_matches, ingest_targets, match_params
-from tasks.match import decide
+from tasks.match import judge
 
 Say = Callable[[str], None]
 CLAIMS_PER_ARTICLE = 20
@@ -78,7 +78,7 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bench_database(settings: Settings, server_url: str, name: str) -> str:
+def bench_database(server_url: str, name: str) -> str:
     """The URL of database `name` on the same server, created when missing."""
     admin = psycopg.conninfo.make_conninfo(server_url, dbname="postgres")
     ensure_database(admin, name)
@@ -172,7 +172,7 @@ def _scan(frame: str) -> list[int]:
         scorer=fuzz.token_set_ratio,
         processor=None,
         limit=SCAN_HITS,
-        score_cutoff=50,
+        score_cutoff=SCAN_CUTOFF,
     )
     return [index for _, _, index in hits]
 
@@ -194,7 +194,7 @@ def run(
         raise ValueError(f"only {len(sentences)} base sentences; give a data folder")
     corpus = make_corpus(sentences, size, queries)
     name = f"claimtrack_bench_{size}"
-    url = bench_database(settings, server_url, name)
+    url = bench_database(server_url, name)
     with connect(url) as conn:
         if reuse and stored_claims(conn) == size:
             say(f"reusing {size:,} claims in database {name}")
@@ -257,11 +257,8 @@ def run(
 def _decide_all(
     conn: Connection, query: StoredClaim, claim_ids: Sequence[int], settings: Settings
 ) -> list[tuple[StoredClaim, MatchDecision]]:
-    params = match_params(settings)
     rows = _bench(conn, "bench_claims_by_id", {"ids": list(claim_ids)})
-    candidates = [StoredClaim.from_row(row) for row in rows]
-    decided = [(c, decide(query, c, params)) for c in candidates]
-    return [(c, d) for c, d in decided if d is not None]
+    return judge(query, [StoredClaim.from_row(row) for row in rows], match_params(settings))
 
 
 def article_pages(data_dir: Path | None) -> list[str]:
@@ -283,13 +280,11 @@ def ingest_speed(
     pages = article_pages(data_dir)
     say(f"ingesting {len(pages)} article pages against the corpus (rolled back afterwards)")
     started = time.perf_counter()
-    try:
-        with conn.transaction():
-            report = ingest_targets(
-                conn, pages, settings=settings, fetch=lambda t, _v: read_file(t, settings)
-            )
-            raise psycopg.Rollback()
-    finally:
-        elapsed = time.perf_counter() - started
+    with conn.transaction():
+        report = ingest_targets(
+            conn, pages, settings=settings, fetch=lambda t, _v: read_file(t, settings)
+        )
+        raise psycopg.Rollback()
+    elapsed = time.perf_counter() - started
     ingested = sum(1 for o in report.outcomes if o.status == "ingested")
     return ingested, ingested / elapsed if elapsed else 0.0

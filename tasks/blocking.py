@@ -5,8 +5,8 @@ candidate when it shares at least two of the new claim's rarest terms, within th
 within one clause (three when those two are both common). Rare terms are what two statements of
 the same claim share and unrelated sentences do not; requiring two or three of them keeps the
 candidate lists short even at a million claims, while a reworded repeat still shares most of its
-rare terms. The query runs on an intarray GIN
-index, one query_int conjunction ("a&b", or "a&b&c") per index scan.
+rare terms. The query runs on an intarray GIN index, one query_int conjunction ("a&b", or
+"a&b&c") per index scan.
 """
 
 from __future__ import annotations

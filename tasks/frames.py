@@ -244,7 +244,6 @@ _VERB_LIKE = re.compile(
 _CAPITALISED = re.compile(r"(?<=[\w,;:’'”)]\s)([A-Z][\w'’-]*)|\b([A-Z]{2,})\b")
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=16384)
 def entity_stems(text: str) -> frozenset[str]:
     """Stems of the names in a text: words capitalised mid-sentence, and acronyms. Two claims

@@ -31,7 +31,7 @@ from tasks.claims import extract_claims
 from tasks.database import Connection
 from tasks.errors import ClaimtrackError, FetchError
 from tasks.fetch import Fetcher, Validators, is_url
-from tasks.match import METHOD, MatchParams, decide, is_matchable
+from tasks.match import METHOD, MatchParams, is_matchable, judge
 from tasks.parse import parse_document
 from tasks.sources import MAX_CHILD_SITEMAPS, read_listing
 
@@ -248,8 +248,7 @@ def find_matches(
             published_at=published_at,
             window_days=settings.match_window_days or None,
         )
-        decided = [(c, decide(claim, c, params)) for c in candidates]
-        yield claim, [(c, d) for c, d in decided if d is not None]
+        yield claim, judge(claim, candidates, params)
 
 
 def ingest_source(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -42,6 +42,9 @@ class Comparable(Protocol):
     def quantities(self) -> tuple[Quantity, ...]: ...
     @property
     def polarity(self) -> Polarity: ...
+
+
+C = TypeVar("C", bound=Comparable)
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,14 @@ def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecisi
         )
     detail = f"same numbers: {', '.join(equal)}" if equal else "reworded"
     return MatchDecision("repeat", score, f"same claim, {detail}", matched, ())
+
+
+def judge(
+    new: Comparable, candidates: Sequence[C], params: MatchParams
+) -> list[tuple[C, MatchDecision]]:
+    """The candidates the matcher decided something about, with its decisions, in order."""
+    decided = [(c, decide(new, c, params)) for c in candidates]
+    return [(c, d) for c, d in decided if d is not None]
 
 
 def _related(frames: FrameComparison, params: MatchParams) -> MatchDecision | None:

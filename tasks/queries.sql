@@ -94,9 +94,12 @@ WHERE a.id = %(article_id)s AND c.article_id = a.id
 SELECT term_key, claim_count FROM claim_terms WHERE term_key = ANY(%(keys)s::integer[]);
 
 -- count_terms --
--- Add claims' terms to the counts; keys come sorted so concurrent runs lock rows in one order.
+-- Add these claims' stored term keys to the counts; keys go in sorted so that concurrent runs
+-- lock rows in one order.
 INSERT INTO claim_terms (term_key, claim_count)
-SELECT key, n FROM unnest(%(keys)s::integer[], %(counts)s::integer[]) AS t (key, n)
+SELECT key, count(*) FROM claims, unnest(term_keys) AS key
+WHERE id = ANY(%(claim_ids)s::bigint[])
+GROUP BY key
 ORDER BY key
 ON CONFLICT (term_key) DO UPDATE SET claim_count = claim_terms.claim_count + EXCLUDED.claim_count;
 

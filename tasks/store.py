@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -208,14 +207,8 @@ def term_claim_counts(conn: Connection, keys: Sequence[int]) -> dict[int, int]:
 
 
 def count_terms(conn: Connection, claims: Sequence[StoredClaim]) -> None:
-    """Add the claims' term keys to the per-term claim counts."""
-    counts: Counter[int] = Counter()
-    for claim in claims:
-        counts.update(
-            claim_term_keys(term_groups(claim.text, claim.frame, claim.quantities, claim.speaker))
-        )
-    keys = sorted(counts)
-    _run(conn, "count_terms", {"keys": keys, "counts": [counts[k] for k in keys]})
+    """Add the stored claims' term keys to the per-term claim counts."""
+    _run(conn, "count_terms", {"claim_ids": [c.id for c in claims]})
 
 
 def claim_candidates(
