@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasks.claim_ranking import FEATURES, PAIR_FEATURES, ClaimRanker
+from tasks.claim_ranking import FEATURES, PAIR_FEATURES, ClaimRanker, linear_score
 from tasks.matching_evaluation import average_precision_at, ct2020, ct2022
 
 Rows = list[tuple[list[str], list[list[float]], set[str]]]
@@ -42,7 +42,7 @@ def mean_map(sets: list[Rows], weights: Sequence[float]) -> float:
     total = 0.0
     for rows in sets:
         for ids, features, relevant in rows:
-            scores = [sum(w * f for w, f in zip(weights, fs, strict=True)) for fs in features]
+            scores = [linear_score(weights, fs) for fs in features]
             ranked = [i for _, i in sorted(zip(scores, ids, strict=True), key=lambda p: -p[0])]
             total += average_precision_at(ranked, relevant, 5) / len(rows)
     return total / len(sets)
@@ -66,7 +66,7 @@ def balanced_pairs(data_dir: Path) -> Pairs:
 
 def best_f1(pairs: Pairs, weights: Sequence[float]) -> tuple[float, float]:
     scored = sorted(
-        ((sum(w * f for w, f in zip(weights, fs, strict=True)), label) for fs, label in pairs),
+        ((linear_score(weights, fs), label) for fs, label in pairs),
         reverse=True,
     )
     positives = sum(1 for _, label in pairs if label)

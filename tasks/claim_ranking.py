@@ -11,6 +11,7 @@ train and dev splits of CheckThat! 2020 Task 2 and the 2022 Task 2A dev-test spl
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter, defaultdict
@@ -70,6 +71,10 @@ class VerifiedClaim:
     title: str
 
 
+def linear_score(weights: Sequence[float], features: Sequence[float]) -> float:
+    return sum(w * f for w, f in zip(weights, features, strict=True))
+
+
 def _share(part: frozenset[Any], whole: set[Any]) -> float:
     """Share of `part` found in `whole` (0 for an empty part)."""
     return len(part & whole) / len(part) if part else 0.0
@@ -90,6 +95,7 @@ def ranking_tokens(text: str) -> list[str]:
 class _Doc:
     claim: VerifiedClaim
     tokens: tuple[str, ...]
+    token_set: frozenset[str]
     claim_words: str
     title_words: str
     claim_set: frozenset[str]
@@ -110,6 +116,7 @@ class ClaimRanker:
                 _Doc(
                     c,
                     tuple(claim_tokens + title_tokens),
+                    frozenset(claim_tokens + title_tokens),
                     " ".join(claim_tokens),
                     " ".join(title_tokens),
                     frozenset(claim_tokens),
@@ -128,6 +135,12 @@ class ClaimRanker:
             t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
         }
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)  # a word the collection never saw
+
+    def with_weights(self, weights: RankWeights) -> ClaimRanker:
+        """The same index scored with other weights."""
+        other = copy.copy(self)
+        other.weights = weights
+        return other
 
     def bm25(self, tokens: Sequence[str]) -> dict[int, float]:
         scores: dict[int, float] = defaultdict(float)
@@ -158,7 +171,7 @@ class ClaimRanker:
             doc = self.docs[index]
             claim_weight = sum(self.idf[t] for t in doc.claim_set) or 1.0
             shared_claim = sum(self.idf[t] for t in doc.claim_set & post_set)
-            shared_doc = sum(self.idf.get(t, 0.0) for t in post_set & set(doc.tokens))
+            shared_doc = sum(self.idf.get(t, 0.0) for t in post_set & doc.token_set)
             features = [
                 score / best,
                 1 / (1 + position),
@@ -174,7 +187,7 @@ class ClaimRanker:
         return result
 
     def score(self, features: Sequence[float]) -> float:
-        return sum(w * f for w, f in zip(self.weights.weights, features, strict=True))
+        return linear_score(self.weights.weights, features)
 
     def rank(self, post: str, depth: int = RERANK_DEPTH) -> list[tuple[VerifiedClaim, float]]:
         """The verified claims most likely to be what the post states, best first, with scores."""
@@ -201,8 +214,7 @@ class ClaimRanker:
         ]
 
     def pair_score(self, post: str, fact_check: str) -> float:
-        features = self.pair_features(post, fact_check)
-        return sum(w * f for w, f in zip(self.weights.pair_weights, features, strict=True))
+        return linear_score(self.weights.pair_weights, self.pair_features(post, fact_check))
 
     def same_claim(self, post: str, fact_check: str) -> bool:
         """Whether the post states the claim the fact-check checks."""
