@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
@@ -26,10 +28,12 @@ from flows.cli_sources import add_sources_parser, cmd_sources
 from flows.terminal import EXIT_ERROR, EXIT_FAILURES, prefect_defaults, print_report, print_table
 from schemas.records import ClaimListing, FlagListing, IngestReport
 from schemas.settings import Settings, get_settings
-from tasks import embedded_server, store
+from tasks import credentials, embedded_server, store
+from tasks.credentials import mask_password
 from tasks.database import open_database, resolve_database_url
 from tasks.errors import ClaimtrackError, InputError
 from tasks.fetch import check_target, is_url
+from tasks.sources import check_source_name
 
 ARTICLE_SUFFIXES = (".html", ".htm", ".txt")
 
@@ -127,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("status", "start", "stop", "url"),
         help="status: say whether it runs; start/stop it; url: print its URL",
     )
+    db.add_argument(
+        "--show-password",
+        action="store_true",
+        help="print DATABASE_URL's password instead of *** (it is masked by default)",
+    )
     commands.add_parser("settings", help="show every setting, its value and what it does")
     add_sources_parser(commands)
     add_eval_parser(commands)
@@ -134,28 +143,84 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "interrupted; what was stored stays stored, and a rerun picks up the rest"
+
+
+class Interrupt:
+    """SIGINT and SIGTERM become KeyboardInterrupt, and are remembered: Ctrl-C reaches the
+    whole process group, so helpers (Prefect's temporary server) die at the same moment and the
+    error that surfaces first may be theirs; once a signal came, the run was interrupted."""
+
+    received = False
+
+    @classmethod
+    def install(cls) -> dict[int, Any]:
+        """Handle both signals; the handlers they had, to restore."""
+        cls.received = False
+        previous: dict[int, Any] = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with suppress(ValueError):  # not the main thread: leave signals alone
+                previous[signum] = signal.signal(signum, cls._handle)
+        return previous
+
+    @staticmethod
+    def restore(previous: dict[int, Any]) -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    @classmethod
+    def _handle(cls, signum: int, frame: object) -> None:
+        if cls.received:
+            return  # a second signal while shutting down: let the first one finish
+        cls.received = True
+        raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous_handlers = Interrupt.install()
     try:
         settings = get_settings()
         handler = _HANDLERS[args.command]
         return handler(args, settings)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "settings"
-        _error(f"invalid setting {field}: {first['msg']}")
-    except ClaimtrackError as exc:
-        _error(str(exc))
     except KeyboardInterrupt:
-        _error("interrupted; what was stored stays stored, and a rerun picks up the rest")
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # the last line of defence: one line, never a traceback
-        if os.environ.get("CLAIMTRACK_DEBUG"):
+        _error(INTERRUPTED)
+        return EXIT_INTERRUPTED
+    except BaseException as exc:
+        if Interrupt.received:
+            _error(INTERRUPTED)
+            return EXIT_INTERRUPTED
+        if isinstance(exc, SystemExit):
             raise
+        return _report(exc)
+    finally:
+        Interrupt.restore(previous_handlers)
+
+
+def _report(exc: BaseException) -> int:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        _error(f"invalid setting {setting_name(first['loc'])}: {first['msg']}")
+    elif isinstance(exc, ClaimtrackError):
+        _error(str(exc))
+    elif isinstance(exc, BrokenPipeError):
+        return 0
+    else:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CLAIMTRACK_DEBUG"):
+            raise exc
         _error(f"unexpected {type(exc).__name__}: {exc} (set CLAIMTRACK_DEBUG=1 for details)")
     return EXIT_ERROR
+
+
+def setting_name(location: Sequence[int | str]) -> str:
+    """The environment variable behind a settings field (what the user set)."""
+    field = str(location[0]) if location else ""
+    if not field:
+        return "settings"
+    if field in ("database_url", "DATABASE_URL"):
+        return "DATABASE_URL"
+    return f"CLAIMTRACK_{field.upper()}"
 
 
 def _error(message: str) -> None:
@@ -171,9 +236,12 @@ def run_ingest(
     published: datetime | None = None,
 ) -> IngestReport:
     """Check the targets and the database first, then run the ingest flow."""
-    targets = expand_targets(targets)
+    # credentials stay in this process's memory: Prefect records the flow's parameters
+    targets = [credentials.remember(t) for t in expand_targets(targets)]
     for target in targets:
         check_target(target)
+    if source is not None:
+        check_source_name(source)
     resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
     prefect_defaults()
     print("starting the ingest flow (Prefect local mode)...", file=sys.stderr, flush=True)
@@ -342,10 +410,11 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     if settings.database_url:
         if args.action in ("start", "stop"):
             raise InputError("DATABASE_URL is set: claimtrack does not manage that server")
+        url = settings.database_url if args.show_password else mask_password(settings.database_url)
         print(
-            settings.database_url
+            url
             if args.action == "url"
-            else "using DATABASE_URL (an external server); nothing embedded is managed"
+            else f"using DATABASE_URL (an external server): {url}; nothing embedded is managed"
         )
         return 0
     data_dir = settings.postgres_dir
@@ -354,6 +423,8 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         print(f"stopped PostgreSQL in {data_dir}" if stopped else f"not running ({data_dir})")
     elif args.action in ("start", "url"):
         url = resolve_database_url(settings)
+        for folder in embedded_server.LAST_OPENED:
+            print(f"opened {folder} to other users (go+rx) so the server can reach its data")
         print(url if args.action == "url" else f"running: {url}")
     else:
         state = embedded_server.read_state(data_dir)
@@ -367,8 +438,10 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
     for name, field in Settings.model_fields.items():
-        env = "DATABASE_URL" if name == "database_url" else f"CLAIMTRACK_{name.upper()}"
-        print(f"{env}={getattr(settings, name)}\n    {field.description}")
+        value = getattr(settings, name)
+        if name == "database_url" and value:
+            value = mask_password(value)
+        print(f"{setting_name([name])}={value}\n    {field.description}")
     return 0
 
 

@@ -15,7 +15,7 @@ from schemas.settings import Settings
 from tasks import store
 from tasks.database import Connection, open_database, resolve_database_url
 from tasks.errors import InputError
-from tasks.sources import SOURCE_KINDS, check_source_url
+from tasks.sources import SOURCE_KINDS, check_source_name, check_source_url
 
 
 def add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,6 +66,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "add":
             if args.every < 1 or args.max_articles < 1:
                 raise InputError("--every and --max-articles must be at least 1")
+            check_source_name(args.name)
             if store.get_source(conn, args.name):
                 raise InputError(f"a source named {args.name!r} exists; remove it first")
             source = store.add_source(
@@ -120,6 +121,24 @@ def show_source(conn: Connection, name: str) -> None:
         raise InputError(f"no source named {name!r} (see `claimtrack sources list`)")
     for key, value in asdict(source).items():
         print(f"{key:>16}: {value if value is not None else ''}")
+    retries = store.source_retries(conn, source.id)
+    if retries:
+        print("\nfailed articles, retried on later runs:")
+        print_table(
+            ("tries", "next try", "url", "last error"),
+            [
+                (
+                    r["attempts"],
+                    r["next_attempt_at"].strftime("%Y-%m-%d %H:%M")
+                    if r["next_attempt_at"]
+                    else "given up",
+                    r["url"],
+                    r["last_error"],
+                )
+                for r in retries
+            ],
+            widths={"url": 60, "last error": 60},
+        )
     fetches = store.source_fetches(conn, source.id)
     print()
     print_table(

@@ -257,6 +257,8 @@ class Source:
     next_due_at: datetime | None
     last_status: str | None
     last_error: str | None
+    listing_etag: str | None = None
+    listing_last_modified: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Source:

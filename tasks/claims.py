@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from schemas.records import ArticleText, ClaimDraft, Quantity
+from tasks.budget import NO_DEADLINE, Deadline
 from tasks.checkworthiness import featurize, load_model
 from tasks.frames import build_frame, polarity_of
 from tasks.quantities import extract_quantities
@@ -68,6 +69,7 @@ _NO_COMMENT = re.compile(
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n[’']t)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _QUOTE_OPEN = '“"‘'
+MAX_SENTENCE_CHARS = 1500
 _QUOTE_CLOSE = '”"’'
 
 
@@ -193,21 +195,24 @@ def extract_claims(
     publication: str | None,
     threshold: float | None = None,
     keep_anchored: bool = True,
+    deadline: Deadline = NO_DEADLINE,
 ) -> list[ClaimDraft]:
     """Score every sentence of the article; keep those at or above the threshold, and (unless
-    told not to) those that state a quantity or a negation."""
+    told not to) those that state a quantity or a negation. Sentences longer than
+    MAX_SENTENCE_CHARS (a run-on list, a page's worth of text without a full stop) are skipped."""
     cutoff = default_threshold() if threshold is None else threshold
     tracker = SpeakerTracker()
     drafts: list[ClaimDraft] = []
     previous_quoted: list[int] = []
     for p_index, paragraph in enumerate(article.paragraphs):
+        deadline.check(f"extracting claims (paragraph {p_index + 1} of {len(article.paragraphs)})")
         credit = dash_credit(paragraph, tracker)
         if credit:
             _credit_previous(drafts, previous_quoted, credit)
             previous_quoted = []
             continue
         tracker.learn_titled_names(paragraph)
-        sentences = split_sentences(paragraph)
+        sentences = [s if len(s) <= MAX_SENTENCE_CHARS else "" for s in split_sentences(paragraph)]
         found = _sentence_speakers(sentences, tracker)
         drafts_here, previous_quoted = _paragraph_claims(
             p_index, sentences, found, publication, cutoff, keep_anchored, len(drafts)
@@ -246,6 +251,8 @@ def _paragraph_claims(
     drafts: list[ClaimDraft] = []
     unattributed: list[int] = []
     for s_index, (sentence, (speaker, _quoted)) in enumerate(zip(sentences, speakers, strict=True)):
+        if not sentence:
+            continue
         quantities = extract_quantities(sentence)
         score, reasons = checkworthiness(sentence, quantities, speaker is not None)
         if score < threshold and not (keep_anchored and is_anchored(sentence, quantities)):
@@ -275,3 +282,11 @@ def _credit_previous(drafts: list[ClaimDraft], indexes: Sequence[int], speaker: 
         drafts[index] = replace(
             draft, speaker=speaker, frame=build_frame(draft.text, draft.quantities, speaker)
         )
+
+
+def most_checkworthy(drafts: Sequence[ClaimDraft], limit: int) -> list[ClaimDraft]:
+    """The `limit` highest-scoring drafts (earlier ones first among equals), in article order."""
+    if len(drafts) <= limit:
+        return list(drafts)
+    ranked = sorted(range(len(drafts)), key=lambda i: (-drafts[i].checkworthiness, i))
+    return [drafts[i] for i in sorted(ranked[:limit])]

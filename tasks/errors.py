@@ -5,9 +5,11 @@ says what went wrong and what to do; the CLI prints the message on one line.
     ├── InputError            a path or URL we cannot use (missing file, bad scheme)
     ├── FetchError            fetching failed; `transient` says whether a retry may succeed
     ├── ParseError            the document holds no article text we can read
-    ├── DatabaseError         anything from PostgreSQL, translated in one place (tasks.store)
+    ├── OverBudget            one article took longer than its time budget
+    ├── DatabaseError         anything from PostgreSQL, translated in one place (tasks.database)
     │   ├── DatabaseUnavailable   the server cannot be reached or will not start
-    │   └── ConstraintViolation   a row broke a constraint; `constraint` names it
+    │   ├── ConstraintViolation   a row broke a constraint; `constraint` names it
+    │   └── ValueTooLarge         a value over what PostgreSQL can index or store
     └── ConfigurationError    a setting is invalid
 """
 
@@ -58,6 +60,14 @@ class ConstraintViolation(DatabaseError):
     def __init__(self, message: str, constraint: str | None):
         super().__init__(message)
         self.constraint = constraint
+
+
+class ValueTooLarge(DatabaseError):
+    """A value too large for PostgreSQL to index or store (a 10 KB name in a unique column)."""
+
+
+class OverBudget(ClaimtrackError):
+    """One article's processing ran past its time budget."""
 
 
 class ConfigurationError(ClaimtrackError):

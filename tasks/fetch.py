@@ -22,8 +22,15 @@ import httpx
 
 from schemas.records import FetchedDocument
 from schemas.settings import Settings
+from tasks import credentials
 from tasks.errors import FetchError, InputError
-from tasks.net import MAX_REDIRECTS, BlockedAddress, guarded_client
+from tasks.net import (
+    MAX_REDIRECTS,
+    BlockedAddress,
+    DeadlinePassed,
+    guarded_client,
+    request_deadline,
+)
 from tasks.politeness import HostThrottle, RobotsRules
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -156,9 +163,11 @@ class Fetcher:
     def fetch(
         self, target: str, validators: Validators | None = None, *, accept_feeds: bool = False
     ) -> FetchedDocument:
-        """A file or URL; for URLs, retries transient failures with backoff."""
+        """A file or URL; for URLs, retries transient failures with backoff. Credentials in
+        the URL (or remembered for its origin) are sent as Basic auth and appear nowhere else."""
         if not is_url(target):
             return read_file(target, self.settings)
+        target = credentials.remember(target)
         attempt = 0
         while True:
             attempt += 1
@@ -199,8 +208,14 @@ class Fetcher:
         self, url: str, headers: dict[str, str], conditional: bool, accept_feeds: bool
     ) -> FetchedDocument:
         limit = self.settings.fetch_max_bytes
+        auth = credentials.auth_for(url)
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with (
+                request_deadline(self.settings.fetch_deadline_s),
+                self.client.stream(
+                    "GET", url, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT
+                ) as response,
+            ):
                 if response.status_code == 304:
                     return FetchedDocument(
                         target=url,
@@ -238,6 +253,12 @@ class Fetcher:
             raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
         except httpx.UnsupportedProtocol as exc:
             raise FetchError(f"{url}: redirected to an unsupported URL ({exc})") from exc
+        except DeadlinePassed as exc:
+            raise FetchError(
+                f"{url}: not complete after {self.settings.fetch_deadline_s:g} s, the deadline "
+                "for one request (CLAIMTRACK_FETCH_DEADLINE_S)",
+                transient=True,
+            ) from exc
         except httpx.TimeoutException as exc:
             raise FetchError(
                 f"{url}: timed out after {self.settings.fetch_timeout_s:g} s", transient=True

@@ -11,10 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import chain
 from urllib.parse import urlsplit
+
+import psycopg
 
 from schemas.records import (
     FetchedDocument,
@@ -25,15 +28,16 @@ from schemas.records import (
     TargetOutcome,
 )
 from schemas.settings import Settings
-from tasks import store
+from tasks import credentials, store
 from tasks.blocking import blocking_query, claim_term_keys, term_groups
-from tasks.claims import extract_claims
+from tasks.budget import NO_DEADLINE, Deadline
+from tasks.claims import extract_claims, most_checkworthy
 from tasks.database import Connection
-from tasks.errors import ClaimtrackError, FetchError
+from tasks.errors import ClaimtrackError, DatabaseUnavailable, FetchError
 from tasks.fetch import Fetcher, Validators, is_url
 from tasks.match import METHOD, MatchParams, is_matchable, judge
 from tasks.parse import parse_document
-from tasks.sources import MAX_CHILD_SITEMAPS, read_listing
+from tasks.sources import MAX_CHILD_SITEMAPS, check_source_name, read_listing
 
 FetchFn = Callable[[str, Validators | None], FetchedDocument]
 Progress = Callable[[TargetOutcome], None]
@@ -66,6 +70,8 @@ def fetch_all(
             result: FetchedDocument | ClaimtrackError = fetch(target, validators.get(target))
         except ClaimtrackError as exc:
             result = exc
+        except Exception as exc:  # one target's surprise must not stop the others
+            result = unexpected(target, exc)
         return result, int((time.monotonic() - started) * 1000)
 
     if workers <= 1 or len(targets) <= 1:
@@ -85,20 +91,52 @@ def ingest_targets(
     published: datetime | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest every target; a failure is logged with its reason and the run goes on."""
+    """Ingest every target; a failure is logged with its reason and the run goes on. Whatever
+    stops the run itself (an interrupt, a lost database) closes it as failed, with the reason,
+    when the database can still be reached (otherwise the next run closes it)."""
+    if source is not None:
+        check_source_name(source)
+    targets = [credentials.remember(t) for t in targets]
     run_id = store.start_run(conn, source, len(targets), source_id)
-    outcomes = []
-    for chunk in _chunks(targets, max(1, settings.fetch_concurrency * 2)):
-        validators = store.get_validators(conn, [t for t in chunk if is_url(t)])
-        fetched = fetch_all(fetch, chunk, validators, settings.fetch_concurrency)
-        for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
-            outcome = _process(conn, target, result, settings, source, source_id, published, run_id)
-            store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+    outcomes: list[TargetOutcome] = []
+    try:
+        for chunk in _chunks(targets, max(1, settings.fetch_concurrency * 2)):
+            validators = store.get_validators(conn, [t for t in chunk if is_url(t)])
+            fetched = fetch_all(fetch, chunk, validators, settings.fetch_concurrency)
+            for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
+                outcome = _process(
+                    conn, target, result, settings, source, source_id, published, run_id
+                )
+                store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+    except BaseException as exc:
+        _close_failed_run(conn, run_id, outcomes, exc)
+        raise
     store.finish_run(conn, run_id, outcomes)
     return IngestReport(run_id, tuple(outcomes))
+
+
+def _close_failed_run(
+    conn: Connection, run_id: int, outcomes: Sequence[TargetOutcome], exc: BaseException
+) -> None:
+    reason = (
+        "interrupted"
+        if isinstance(exc, KeyboardInterrupt | SystemExit)
+        else f"{type(exc).__name__}: {exc}"
+    )
+    with suppress(ClaimtrackError, psycopg.Error):
+        store.rollback(conn)
+        store.finish_run(conn, run_id, outcomes, error=reason)
+
+
+def unexpected(target: str, exc: BaseException) -> ClaimtrackError:
+    """An error we did not foresee in one target, as that target's failure."""
+    detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return ClaimtrackError(
+        f"{target}: unexpected {type(exc).__name__}" + (f": {detail}" if detail else "")
+    )
 
 
 def _process(
@@ -133,9 +171,12 @@ def _process(
             published=published,
             run_id=run_id,
         )
-    except ClaimtrackError as exc:
-        conn.rollback()
-        return replace(failure(target, exc), url=result.url, http_status=result.status)
+    except DatabaseUnavailable:
+        raise  # not this target's fault: the run cannot go on
+    except Exception as exc:  # this target failed; the run goes on
+        store.rollback(conn)
+        error = exc if isinstance(exc, ClaimtrackError) else unexpected(target, exc)
+        return replace(failure(target, error), url=result.url, http_status=result.status)
     store.save_validators(conn, result)
     return replace(
         outcome,
@@ -170,28 +211,46 @@ def ingest_document(
     run_id: int | None,
     source_id: int | None = None,
 ) -> TargetOutcome:
-    """Parse, extract, store and match one document in one transaction."""
+    """Parse, extract, store and match one document in one transaction, within the time
+    budget; at most max_claims_per_article claims (the most check-worthy) are kept. Storing and
+    matching hold the matching lock, so concurrent runs see each other's claims."""
+    deadline = Deadline(settings.target_time_budget_s, document.target)
     article = parse_document(document)
     if published is not None:
         article = replace(article, published_at=published)
     publication = publication_name(source, article.site_name, article.identity_url)
-    drafts = extract_claims(
+    found = extract_claims(
         article,
         publication=publication,
         threshold=settings.checkworthiness_threshold,
         keep_anchored=settings.keep_anchored_claims,
+        deadline=deadline,
     )
+    drafts = most_checkworthy(found, settings.max_claims_per_article)
+    dropped = len(found) - len(drafts)
     with conn.transaction():
+        store.lock_matching(conn)
         article_id, revision_id = store.save_article(
-            conn, article, source=source, run_id=run_id, source_id=source_id
+            conn,
+            article,
+            source=source,
+            run_id=run_id,
+            source_id=source_id,
+            claims_dropped=dropped,
         )
         if revision_id is None:
             return TargetOutcome(document.target, "unchanged", "already stored", article_id)
         drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
-        flags = match_claims(conn, claims, settings, article.published_at)
+        flags = match_claims(conn, claims, settings, article.published_at, deadline)
         store.count_terms(conn, claims)
-    return TargetOutcome(document.target, "ingested", "", article_id, len(claims), flags)
+    reason = (
+        f"kept the {len(drafts)} most check-worthy of {len(found)} claims "
+        "(CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE)"
+        if dropped
+        else ""
+    )
+    return TargetOutcome(document.target, "ingested", reason, article_id, len(claims), flags)
 
 
 def match_claims(
@@ -199,14 +258,19 @@ def match_claims(
     claims: Sequence[StoredClaim],
     settings: Settings,
     published_at: datetime | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> int:
-    """Match each claim against earlier ones and store every decision; repeats join (or
-    start) a claim family, and repeats scoring at least the auto-confirm threshold are confirmed
-    without a reviewer. Returns how many flags (repeats and contradictions) were added."""
+    """Match each claim against earlier ones and store its best decisions (at most
+    max_flags_per_claim, flags first); repeats join (or start) a claim family, and repeats
+    scoring at least the auto-confirm threshold are confirmed without a reviewer. Returns how
+    many flags (repeats and contradictions) were added. Call holding the matching lock."""
     flags = 0
-    for claim, found in find_matches(conn, claims, settings, published_at):
+    for number, (claim, found) in enumerate(
+        find_matches(conn, claims, settings, published_at), start=1
+    ):
+        deadline.check(f"matching claims ({number} of {len(claims)})")
         repeated: list[tuple[float, int]] = []
-        for candidate, decision in found:
+        for candidate, decision in best_decisions(found, settings.max_flags_per_claim):
             match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
             if match_id is None:
                 continue
@@ -221,6 +285,14 @@ def match_claims(
         for _, candidate_id in sorted(repeated, reverse=True):
             store.join_family(conn, claim.id, candidate_id)
     return flags
+
+
+def best_decisions(
+    found: Sequence[tuple[StoredClaim, MatchDecision]], limit: int
+) -> list[tuple[StoredClaim, MatchDecision]]:
+    """The `limit` decisions worth keeping: flags before related pairs, best scores first."""
+    ranked = sorted(found, key=lambda pair: (pair[1].kind == "related", -pair[1].score))
+    return ranked[:limit]
 
 
 def find_matches(
@@ -258,20 +330,30 @@ def ingest_source(
     settings: Settings,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Fetch what a source lists and ingest each article; record the check on the source."""
+    """Fetch what a source lists, and the articles that failed on earlier runs and are due for
+    another try, and ingest each; record the check on the source. The listing's validators are
+    saved only after every article it named was stored or recorded as failed, so a failed
+    article is never hidden behind a 304 of its feed."""
+    listing_failure: TargetOutcome | None = None
     try:
-        targets = list_source(conn, fetcher, source)
+        listing = list_source(conn, fetcher, source)
     except ClaimtrackError as exc:
-        outcome = failure(source.url, exc)
-        return _listing_only_run(conn, source, outcome, progress)
-    if targets is None:
-        outcome = TargetOutcome(
+        listing, listing_failure = None, failure(source.url, exc)
+    retries = store.due_retries(conn, source.id, source.max_articles)
+    if listing is not None:
+        waiting = store.waiting_retries(conn, source.id)
+        listed = [url for url in listing.articles if url not in waiting]
+    else:
+        listed = []
+    targets = list(dict.fromkeys([*listed, *retries]))
+    if not targets:
+        outcome = listing_failure or TargetOutcome(
             source.url,
             "unchanged",
-            "listing not modified (HTTP 304)",
+            "listing not modified (HTTP 304)" if listing is None else "nothing new listed",
             url=source.url,
-            http_status=304,
-            conditional=True,
+            http_status=304 if listing is None else None,
+            conditional=listing is None,
         )
         return _listing_only_run(conn, source, outcome, progress)
     report = ingest_targets(
@@ -283,19 +365,42 @@ def ingest_source(
         fetch=lambda url, validators: fetcher.fetch(url, validators),
         progress=progress,
     )
+    store.record_retries(
+        conn,
+        source.id,
+        report.outcomes,
+        limit=settings.article_retry_limit,
+        backoff_s=settings.article_retry_backoff_s,
+    )
+    if listing is not None and listing.document is not None:
+        store.save_listing_validators(conn, source.id, listing.document)
     failed = len(report.failed)
-    status = "ok" if not failed else ("failed" if failed == len(targets) else "partial")
-    error = report.failed[0].reason if failed else None
+    error: str | None
+    if listing_failure is not None:
+        status, error = "failed", listing_failure.reason
+    else:
+        status = "ok" if not failed else ("failed" if failed == len(targets) else "partial")
+        error = report.failed[0].reason if failed else None
     store.mark_source_checked(conn, source.id, status, error)
     return report
 
 
-def list_source(conn: Connection, fetcher: Fetcher, source: Source) -> list[str] | None:
+@dataclass(frozen=True)
+class SourceListing:
+    """The article URLs a source lists now, and the listing document whose validators are
+    saved once those articles are handled (None for a single-URL source)."""
+
+    articles: tuple[str, ...]
+    document: FetchedDocument | None
+
+
+def list_source(conn: Connection, fetcher: Fetcher, source: Source) -> SourceListing | None:
     """The article URLs a source lists now, at most its max_articles; None when the listing is
     unchanged since the last check (HTTP 304)."""
     if source.kind == "url":
-        return [source.url]
-    validators = store.get_validators(conn, [source.url]).get(source.url)
+        return SourceListing((source.url,), None)
+    stored = store.get_source(conn, source.name) or source  # validators as saved, not as passed
+    validators = Validators(stored.listing_etag, stored.listing_last_modified)
     listing_document = fetcher.fetch(source.url, validators, accept_feeds=True)
     if listing_document.not_modified:
         return None
@@ -305,8 +410,8 @@ def list_source(conn: Connection, fetcher: Fetcher, source: Source) -> list[str]
         articles.extend(read_listing(fetcher.fetch(child, accept_feeds=True), "sitemap").articles)
         if len(articles) >= source.max_articles:
             break
-    store.save_validators(conn, listing_document)
-    return list(dict.fromkeys(articles))[: source.max_articles]
+    newest = tuple(dict.fromkeys(articles))[: source.max_articles]
+    return SourceListing(newest, listing_document)
 
 
 def _listing_only_run(
@@ -337,6 +442,7 @@ def rematch(
     for chunk in range(0, len(claims), 500):
         batch = claims[chunk : chunk + 500]
         with conn.transaction():
+            store.lock_matching(conn)
             store.forget_matches(conn, [c.id for c in batch])
             for claim in batch:
                 flags += match_claims(conn, [claim], settings, claim.published_at)

@@ -4,6 +4,7 @@ canonical URL, site name, language."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from dateutil import parser as date_parser
+
+from tasks.markup import json_ld_blocks
 
 _WS = re.compile(r"\s+")
 _BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})", re.IGNORECASE)
@@ -33,17 +36,25 @@ def clean_text(text: str) -> str:
     return _WS.sub(" ", text.replace("\u00ad", "")).strip()
 
 
-_JSON_LD = re.compile(
-    r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
-)
+def _finite_float(text: str) -> float | str:
+    """A JSON number as a float, or as its text when it overflows (1e400): PostgreSQL's jsonb
+    has no Infinity."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON; read them as null."""
+    return None
 
 
 def json_ld_items(html: str) -> Iterable[dict[str, Any]]:
-    """Every JSON-LD object on the page, @graph members included; broken blocks are skipped."""
-    for match in _JSON_LD.finditer(html):
+    """Every JSON-LD object on the page, @graph members included; broken blocks (bad syntax,
+    nesting too deep to read) are skipped."""
+    for block in json_ld_blocks(html):
         try:
-            data = json.loads(match.group(1))
-        except (json.JSONDecodeError, TypeError):
+            data = json.loads(block, parse_float=_finite_float, parse_constant=_no_constant)
+        except (ValueError, TypeError, RecursionError):
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -61,12 +72,14 @@ def ld_types(item: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k in kinds}
 
 
-def _ld_name(value: Any) -> str | None:
+def _ld_name(value: Any, depth: int = 0) -> str | None:
+    if depth > 4:  # a name is a string, a list of them, or an object holding one
+        return None
     if isinstance(value, list):
-        names = [n for n in (_ld_name(v) for v in value) if n]
+        names = [n for n in (_ld_name(v, depth + 1) for v in value) if n]
         return ", ".join(names) or None
     if isinstance(value, dict):
-        return _ld_name(value.get("name"))
+        return _ld_name(value.get("name"), depth + 1)
     if isinstance(value, str) and value.strip():
         return clean_text(value)
     return None

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import threading
+import time
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import httpcore
 import httpx
@@ -21,10 +25,34 @@ class BlockedAddress(Exception):
     """A connection we refused to open; nothing was sent."""
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries to a router (mapped, NAT64, 6to4, Teredo)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    return None
+
+
 def is_public(address: str) -> bool:
+    """A global unicast address; an IPv6 address that carries an IPv4 one (NAT64, 6to4, Teredo,
+    mapped) only when that IPv4 address is global too; site-local fec0::/10 never."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _SITE_LOCAL or ip in _NAT64_LOCAL:
+            return False
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            return inner.is_global and not inner.is_multicast
     return ip.is_global and not ip.is_multicast
 
 
@@ -47,6 +75,65 @@ class AddressPolicy:
                     f"refused: {host} resolves to {address}, a private or internal address "
                     "(list the host in CLAIMTRACK_ALLOW_HOSTS to allow it)"
                 )
+
+
+class DeadlinePassed(Exception):
+    """A request ran past its overall deadline (see request_deadline)."""
+
+
+_deadline = threading.local()
+
+
+@contextmanager
+def request_deadline(seconds: float) -> Iterator[None]:
+    """Every read on this thread's connections must finish within `seconds` from now: httpx's
+    timeout bounds each read, so a server trickling one byte per read would otherwise hold a
+    request open for ever."""
+    previous = getattr(_deadline, "ends", None)
+    _deadline.ends = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _deadline.ends = previous
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose reads stop at the deadline of the request using it."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        ends = getattr(_deadline, "ends", None)
+        if ends is not None:
+            remaining = ends - time.monotonic()
+            if remaining <= 0:
+                raise DeadlinePassed("request deadline passed")
+            timeout = remaining if timeout is None else min(timeout, remaining)
+            try:
+                return self._stream.read(max_bytes, timeout)
+            except httpcore.ReadTimeout as exc:
+                if time.monotonic() >= ends:
+                    raise DeadlinePassed("request deadline passed") from exc
+                raise
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._stream.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -72,7 +159,8 @@ class GuardedBackend(httpcore.SyncBackend):
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, timeout, local_address, socket_options)
+                return DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
         assert last_error is not None

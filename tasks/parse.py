@@ -18,6 +18,7 @@ from bs4.element import Comment, NavigableString, PageElement
 from schemas.records import ArticleText, FetchedDocument
 from tasks.decoding import decode
 from tasks.errors import ParseError
+from tasks.markup import strip_non_content
 from tasks.metadata import (
     NEWS_TYPES,
     clean_text,
@@ -117,7 +118,7 @@ def parse_html(html: str, url: str) -> ArticleText:
     """Extract metadata and story paragraphs from an HTML page."""
     ld_items = list(json_ld_items(html))
     try:
-        soup = BeautifulSoup(_NON_CONTENT.sub(" ", html), "lxml", multi_valued_attributes=None)
+        soup = BeautifulSoup(strip_non_content(html), "lxml", multi_valued_attributes=None)
     except Exception as exc:  # lxml can fail on pathological input; bs4 wraps nothing
         raise ParseError(f"{url}: cannot parse HTML ({exc})") from exc
     article_ld = next((i for i in ld_items if ld_types(i) & NEWS_TYPES), {})
@@ -126,18 +127,30 @@ def parse_html(html: str, url: str) -> ArticleText:
     paragraphs = story_paragraphs(soup, article_ld)
     if not paragraphs:
         raise ParseError(f"{url}: no article text found in the page")
+    canonical = metadata["canonical"]
     return ArticleText(
         url=url,
-        canonical_url=metadata["canonical"],
-        title=metadata["title"],
-        author=author,
+        canonical_url=canonical if canonical and len(canonical) <= MAX_URL_CHARS else None,
+        title=clip(metadata["title"], 500),
+        author=clip(author, 300),
         published_at=metadata["published"],
-        site_name=metadata["site_name"],
-        language=metadata["language"],
+        site_name=clip(metadata["site_name"], 200),
+        language=clip(metadata["language"], 35),
         paragraphs=tuple(paragraphs),
         modified_at=metadata["modified"],
         claim_reviews=tuple(i for i in ld_items if "claimreview" in ld_types(i)),
     )
+
+
+MAX_URL_CHARS = 2000  # a longer canonical URL is ignored (PostgreSQL indexes ~2.7 KB at most)
+
+
+def clip(value: str | None, limit: int) -> str | None:
+    """Metadata cut to a sane length: a 10 KB site name is a broken or hostile page, and it
+    would become a speaker, indexed."""
+    if value is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rstrip() + "…"
 
 
 def is_story_paragraph(text: str) -> bool:
@@ -146,14 +159,6 @@ def is_story_paragraph(text: str) -> bool:
         return False
     letters = [c for c in text if c.isalpha()]
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.8)
-
-
-# Scripts, styles, inline SVG and comments never hold story text; cutting them out of the
-# markup before BeautifulSoup builds its tree saves most of the parse on script-heavy pages.
-_NON_CONTENT = re.compile(
-    r"<(script|style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def _is_boilerplate(tag: Tag) -> bool:

@@ -1,15 +1,37 @@
 -- start_run --
--- Open an ingest run and return its id.
-INSERT INTO ingest_runs (source, source_id, targets_total)
-VALUES (%(source)s, %(source_id)s, %(targets_total)s)
+-- Open an ingest run, remembering the database session that runs it; return its id.
+INSERT INTO ingest_runs (source, source_id, targets_total, backend_pid, backend_started_at)
+SELECT %(source)s, %(source_id)s, %(targets_total)s, pid, backend_start
+FROM pg_stat_activity WHERE pid = pg_backend_pid()
 RETURNING id;
+
+-- close_abandoned_runs --
+-- Close as failed every run still 'running' whose database session is gone (its process died
+-- or lost the database); returns their ids.
+UPDATE ingest_runs r
+SET status = 'failed', finished_at = now(),
+    error = 'the process running it ended without closing it (crash, kill or lost database)'
+WHERE r.status = 'running'
+  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                  WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_started_at)
+RETURNING r.id;
 
 -- finish_run --
 -- Close an ingest run with its counts.
 UPDATE ingest_runs
 SET finished_at = now(), status = %(status)s, targets_failed = %(targets_failed)s,
-    claims_added = %(claims_added)s, flags_added = %(flags_added)s
+    claims_added = %(claims_added)s, flags_added = %(flags_added)s, error = %(error)s
 WHERE id = %(run_id)s;
+
+-- get_run --
+-- One ingest run.
+SELECT id, status, error, targets_total, targets_failed, claims_added, flags_added, finished_at
+FROM ingest_runs WHERE id = %(run_id)s;
+
+-- lock_matching --
+-- Serialise storing and matching claims across processes (until the transaction ends): a run
+-- must see every claim stored before its own, and families change one run at a time.
+SELECT pg_advisory_xact_lock(%(lock_id)s);
 
 -- log_fetch --
 -- Record what happened to one target of a run.
@@ -40,9 +62,9 @@ RETURNING id;
 -- insert_revision --
 -- Add a revision of an article's text; returns nothing when this exact text is already stored.
 INSERT INTO article_revisions (article_id, content_sha256, body, paragraph_count, run_id,
-                               claim_reviews)
+                               claim_reviews, claims_dropped)
 VALUES (%(article_id)s, %(content_sha256)s, %(body)s, %(paragraph_count)s, %(run_id)s,
-        %(claim_reviews)s)
+        %(claim_reviews)s, %(claims_dropped)s)
 ON CONFLICT ON CONSTRAINT article_revisions_article_content_key DO NOTHING
 RETURNING id;
 
@@ -322,3 +344,42 @@ SELECT claim_id, matched_claim_id FROM matches
 WHERE kind = 'repeat' AND status <> 'dismissed'
   AND (claim_id = ANY(%(claim_ids)s) OR matched_claim_id = ANY(%(claim_ids)s))
 ORDER BY claim_id, matched_claim_id;
+
+-- save_listing_validators --
+-- Remember a source's listing validators (after every listed article was handled).
+UPDATE sources SET listing_etag = %(etag)s, listing_last_modified = %(last_modified)s
+WHERE id = %(source_id)s;
+
+-- due_retries --
+-- Failed articles of a source whose next try is due, oldest failure first.
+SELECT url FROM source_retries
+WHERE source_id = %(source_id)s AND next_attempt_at <= now()
+ORDER BY first_failed_at, url
+LIMIT %(limit)s;
+
+-- waiting_retries --
+-- Failed articles of a source that wait for their next try or were given up.
+SELECT url FROM source_retries
+WHERE source_id = %(source_id)s AND (next_attempt_at IS NULL OR next_attempt_at > now());
+
+-- record_retry --
+-- An article of a source failed: count the try and set the next one (NULL past the limit).
+INSERT INTO source_retries (source_id, url, attempts, last_error, next_attempt_at)
+VALUES (%(source_id)s, %(url)s, 1, %(error)s,
+        CASE WHEN %(limit)s >= 1 THEN now() + make_interval(secs => %(backoff_s)s) END)
+ON CONFLICT (source_id, url) DO UPDATE
+SET attempts = source_retries.attempts + 1, last_error = EXCLUDED.last_error,
+    next_attempt_at = CASE WHEN source_retries.attempts + 1 <= %(limit)s
+                           THEN now() + make_interval(
+                               secs => %(backoff_s)s * 2 ^ source_retries.attempts)
+                      END;
+
+-- clear_retry --
+-- An article of a source was stored (or found unchanged): no more retries.
+DELETE FROM source_retries WHERE source_id = %(source_id)s AND url = ANY(%(urls)s);
+
+-- source_retries --
+-- The failed articles of one source, with their tries and next attempt.
+SELECT url, attempts, last_error, first_failed_at, next_attempt_at
+FROM source_retries WHERE source_id = %(source_id)s
+ORDER BY first_failed_at, url;

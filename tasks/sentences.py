@@ -15,6 +15,7 @@ _ABBREVIATIONS = frozenset(
 # opening quote, bracket, capital letter or digit.
 _BOUNDARY = re.compile(r"""([.!?]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_TAIL_CHARS = 80
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -23,11 +24,14 @@ def split_sentences(paragraph: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end(1)
-        candidate = paragraph[start:end]
+        # only the ends of the candidate are read: it grows with every boundary an abbreviation
+        # rejects, and copying all of it each time made runs of "Dr. Dr. ..." quadratic
+        head = paragraph[start : min(end, start + _TAIL_CHARS)]
+        tail = paragraph[max(start, end - _TAIL_CHARS) : end]
         next_char = paragraph[match.end() : match.end() + 1]
-        if _ends_with_abbreviation(candidate, match.group(1), next_char):
+        if _ends_with_abbreviation(head, tail, match.group(1), next_char):
             continue
-        sentences.append(candidate.strip())
+        sentences.append(paragraph[start:end].strip())
         start = match.end()
     tail = paragraph[start:].strip()
     if tail:
@@ -35,10 +39,12 @@ def split_sentences(paragraph: str) -> list[str]:
     return [s for s in sentences if s]
 
 
-def _ends_with_abbreviation(candidate: str, terminator: str, next_char: str) -> bool:
+def _ends_with_abbreviation(head: str, tail: str, terminator: str, next_char: str) -> bool:
+    """Whether the candidate sentence (its first and last characters given) ends with an
+    abbreviation rather than a full stop."""
     if terminator != ".":
         return False
-    words = candidate[:-1].split()
+    words = tail[:-1].split()
     if not words:
         return False
     last = words[-1].lstrip("\"'“‘([")
@@ -49,4 +55,4 @@ def _ends_with_abbreviation(candidate: str, terminator: str, next_char: str) -> 
     if len(last) == 1 and last.isupper():  # an initial: "John F. Kennedy"
         return True
     # "U.S." closes a sentence only rarely; keep it inside unless the sentence is long already
-    return bool(_INITIALISM.search(last + ".")) and len(words) < 6
+    return bool(_INITIALISM.search(last + ".")) and len(head.split()) < 6

@@ -13,6 +13,7 @@ import feedparser
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from schemas.records import FetchedDocument, SourceKind
+from tasks import credentials
 from tasks.decoding import decode
 from tasks.errors import InputError, ParseError
 from tasks.metadata import parse_date
@@ -30,11 +31,29 @@ class Listing:
     child_sitemaps: tuple[str, ...] = ()
 
 
+MAX_SOURCE_NAME_CHARS = 200
+
+
 def check_source_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"{url}: a source needs an http(s) URL")
+    if "@" in parts.netloc:
+        raise InputError(
+            f"{credentials.mask_password(url)}: a source URL with a user name or password would "
+            "be stored in plain text; give the URL without them"
+        )
     return url
+
+
+def check_source_name(name: str) -> str:
+    """A source name fit to store, index and print."""
+    if not name.strip() or len(name) > MAX_SOURCE_NAME_CHARS:
+        raise InputError(
+            f"a source name must have 1 to {MAX_SOURCE_NAME_CHARS} characters "
+            f"(this one has {len(name)})"
+        )
+    return name
 
 
 def read_listing(document: FetchedDocument, kind: SourceKind) -> Listing:

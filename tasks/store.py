@@ -59,10 +59,20 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+MATCHING_LOCK_ID = 0x636C616D63  # "clamc": storing and matching claims, one run at a time
+
+
+def rollback(conn: Connection) -> None:
+    with wrap_exceptions():
+        conn.rollback()
+
+
 def start_run(
     conn: Connection, source: str | None, targets_total: int, source_id: int | None = None
 ) -> int:
-    with conn.transaction():
+    """Open a run (first closing, as failed, runs whose process is gone); its id."""
+    with wrap_exceptions(), conn.transaction():
+        _run(conn, "close_abandoned_runs", {})
         rows = _run(
             conn,
             "start_run",
@@ -75,20 +85,45 @@ def start_run(
     return int(rows[0]["id"])
 
 
-def finish_run(conn: Connection, run_id: int, outcomes: Sequence[TargetOutcome]) -> None:
+def finish_run(
+    conn: Connection,
+    run_id: int,
+    outcomes: Sequence[TargetOutcome],
+    *,
+    error: str | None = None,
+) -> None:
+    """Close a run with its counts: 'finished', or 'failed' with the error that stopped it."""
     failed = sum(1 for o in outcomes if o.status == "failed")
-    with conn.transaction():
+    with wrap_exceptions(), conn.transaction():
         _run(
             conn,
             "finish_run",
             {
                 "run_id": run_id,
-                "status": "finished",
+                "status": "failed" if error else "finished",
                 "targets_failed": failed,
                 "claims_added": sum(o.claims_added for o in outcomes),
                 "flags_added": sum(o.flags_added for o in outcomes),
+                "error": error,
             },
         )
+
+
+def get_run(conn: Connection, run_id: int) -> dict[str, Any] | None:
+    rows = _run(conn, "get_run", {"run_id": run_id})
+    rollback(conn)
+    return rows[0] if rows else None
+
+
+def close_abandoned_runs(conn: Connection) -> list[int]:
+    """Close as failed the runs whose process is gone; their ids."""
+    with wrap_exceptions(), conn.transaction():
+        return [int(r["id"]) for r in _run(conn, "close_abandoned_runs", {})]
+
+
+def lock_matching(conn: Connection) -> None:
+    """Wait for, then hold until the transaction ends, the right to store and match claims."""
+    _run(conn, "lock_matching", {"lock_id": MATCHING_LOCK_ID})
 
 
 def log_fetch(
@@ -126,6 +161,7 @@ def save_article(
     source: str | None,
     run_id: int | None,
     source_id: int | None = None,
+    claims_dropped: int = 0,
 ) -> tuple[int, int | None]:
     """Store the article and this revision of its text: (article_id, revision_id or None when
     this exact text was stored before). Call inside a transaction."""
@@ -158,6 +194,7 @@ def save_article(
             "paragraph_count": len(article.paragraphs),
             "run_id": run_id,
             "claim_reviews": Jsonb(list(article.claim_reviews)),
+            "claims_dropped": claims_dropped,
         },
     )
     if not revision:
@@ -460,3 +497,54 @@ def forget_matches(conn: Connection, claim_ids: Sequence[int]) -> None:
 def repeats_involving(conn: Connection, claim_ids: Sequence[int]) -> list[tuple[int, int]]:
     rows = _run(conn, "repeats_involving", {"claim_ids": list(claim_ids)})
     return [(int(r["claim_id"]), int(r["matched_claim_id"])) for r in rows]
+
+
+def save_listing_validators(conn: Connection, source_id: int, document: FetchedDocument) -> None:
+    with conn.transaction():
+        _run(
+            conn,
+            "save_listing_validators",
+            {
+                "source_id": source_id,
+                "etag": document.etag,
+                "last_modified": document.last_modified,
+            },
+        )
+
+
+def due_retries(conn: Connection, source_id: int, limit: int) -> list[str]:
+    rows = _run(conn, "due_retries", {"source_id": source_id, "limit": limit})
+    rollback(conn)
+    return [row["url"] for row in rows]
+
+
+def waiting_retries(conn: Connection, source_id: int) -> set[str]:
+    rows = _run(conn, "waiting_retries", {"source_id": source_id})
+    rollback(conn)
+    return {row["url"] for row in rows}
+
+
+def record_retries(
+    conn: Connection,
+    source_id: int,
+    outcomes: Sequence[TargetOutcome],
+    *,
+    limit: int,
+    backoff_s: float,
+) -> None:
+    """Failed articles get their next try scheduled (or are given up past the limit); stored
+    or unchanged ones leave the retry list."""
+    with conn.transaction():
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                params = {"source_id": source_id, "url": outcome.target, "error": outcome.reason}
+                _run(conn, "record_retry", {**params, "limit": limit, "backoff_s": backoff_s})
+        done = [o.target for o in outcomes if o.status != "failed"]
+        if done:
+            _run(conn, "clear_retry", {"source_id": source_id, "urls": done})
+
+
+def source_retries(conn: Connection, source_id: int) -> list[dict[str, Any]]:
+    rows = _run(conn, "source_retries", {"source_id": source_id})
+    rollback(conn)
+    return rows

@@ -4,6 +4,8 @@ with a fresh database per test cloned from a migrated template."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,12 +30,15 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external
         return
-    home = tmp_path_factory.mktemp("claimtrack-home")
+    # under /tmp itself, not pytest's private (0700) folder: as root the server runs as another
+    # user, which must traverse every parent folder
+    home = Path(tempfile.mkdtemp(prefix="claimtrack-test-home-"))
     state = embedded_server.start(home / "postgres")
     try:
         yield state.uri("postgres")
     finally:
         embedded_server.stop(home / "postgres")
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _url_for(admin_url: str, dbname: str) -> str:

@@ -202,3 +202,27 @@ $$;
 -- speakers by surname and by whole name, for normalising speakers across articles
 CREATE INDEX claims_speaker_surname_idx ON claims ((substring(speaker FROM '[^ ]+$')));
 CREATE INDEX claims_speaker_idx ON claims (speaker);
+
+-- runs remember their database session (a run whose session is gone is closed as failed)
+ALTER TABLE ingest_runs ADD COLUMN backend_pid integer;
+ALTER TABLE ingest_runs ADD COLUMN backend_started_at timestamptz;
+ALTER TABLE ingest_runs ADD COLUMN error text;
+CREATE INDEX ingest_runs_running_idx ON ingest_runs (id) WHERE status = 'running';
+
+-- each source's own listing validators
+ALTER TABLE sources ADD COLUMN listing_etag text;
+ALTER TABLE sources ADD COLUMN listing_last_modified text;
+
+-- articles a source listed that failed, retried with backoff (next_attempt_at NULL: given up)
+CREATE TABLE source_retries (
+    source_id bigint NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    url text NOT NULL,
+    attempts integer NOT NULL DEFAULT 1,
+    last_error text NOT NULL DEFAULT '',
+    first_failed_at timestamptz NOT NULL DEFAULT now(),
+    next_attempt_at timestamptz,
+    CONSTRAINT source_retries_pkey PRIMARY KEY (source_id, url)
+);
+
+-- claim sentences beyond CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE
+ALTER TABLE article_revisions ADD COLUMN claims_dropped integer NOT NULL DEFAULT 0;

@@ -132,7 +132,7 @@ def test_embedded_database_that_cannot_start_is_one_clear_line(tmp_path):
 
 def test_invalid_setting_is_one_clear_line():
     result = claimtrack("claims", env={"CLAIMTRACK_CHECKWORTHINESS_THRESHOLD": "2"})
-    assert_one_line_error(result, "checkworthiness_threshold")
+    assert_one_line_error(result, "CLAIMTRACK_CHECKWORTHINESS_THRESHOLD")
 
 
 def test_db_status_does_not_start_anything(tmp_path):

@@ -84,8 +84,15 @@ def test_feed_twice_ingests_each_good_article_once_and_logs_every_failure(conn, 
         }
         assert set(BAD) <= set(reasons)
         assert any(row["conditional"] and row["http_status"] == 304 for row in logged)
+        # the failed articles wait for their retry (backoff), so the second run did not ask again
+        waiting = {
+            r["url"].removeprefix(site.base): r for r in store.source_retries(conn, source.id)
+        }
+        assert set(waiting) == set(BAD)
+        assert all(r["attempts"] == 1 and r["next_attempt_at"] for r in waiting.values())
+        assert not set(BAD) & set(statuses)
         checked = store.get_source(conn, "kestrel")
-        assert checked.last_status == "partial" and checked.next_due_at is not None
+        assert checked.last_status == "ok" and checked.next_due_at is not None
 
 
 def test_unchanged_feed_costs_one_conditional_request(conn, db_url, tmp_path):
