@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import suppress
@@ -174,7 +175,36 @@ class Interrupt:
         if cls.received:
             return  # a second signal while shutting down: let the first one finish
         cls.received = True
+        _stop_prefect_retries()
+        threading.Thread(target=_exit_if_still_running, daemon=True).start()
         raise KeyboardInterrupt
+
+
+SHUTDOWN_GRACE_S = 15
+
+
+def _stop_prefect_retries() -> None:
+    """Prefect's temporary API server got the same Ctrl-C and is going away: report the crash
+    once, without its client's exponential retries (a minute and more)."""
+    if "prefect" not in sys.modules:
+        return
+    with suppress(Exception):
+        from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+        override = temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0})
+        override.__enter__()
+        _KEPT.append(override)  # a collected generator would undo the override
+
+
+_KEPT: list[object] = []
+
+
+def _exit_if_still_running() -> None:
+    """The last resort after an interrupt: whatever still holds the process (a helper waiting
+    on a dead server) does not keep the user waiting."""
+    time.sleep(SHUTDOWN_GRACE_S)
+    _error(INTERRUPTED)
+    os._exit(EXIT_INTERRUPTED)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
     return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
 
 
-def strip(url: str) -> str:
+def without_credentials(url: str) -> str:
     """The URL without user name and password (unchanged when it has none or is no URL)."""
     try:
         parts = urlsplit(url)
@@ -41,7 +41,7 @@ def strip(url: str) -> str:
 
 def remember(url: str) -> str:
     """Keep a URL's credentials for its origin (in memory) and return the URL without them."""
-    stripped = strip(url)
+    stripped = without_credentials(url)
     if stripped == url:
         return url
     parts = urlsplit(url)

@@ -121,11 +121,8 @@ def ingest_targets(
 def _close_failed_run(
     conn: Connection, run_id: int, outcomes: Sequence[TargetOutcome], exc: BaseException
 ) -> None:
-    reason = (
-        "interrupted"
-        if isinstance(exc, KeyboardInterrupt | SystemExit)
-        else f"{type(exc).__name__}: {exc}"
-    )
+    # not an Exception: KeyboardInterrupt, SystemExit, Prefect's TerminationSignal (SIGTERM)
+    reason = "interrupted" if not isinstance(exc, Exception) else f"{type(exc).__name__}: {exc}"
     with suppress(ClaimtrackError, psycopg.Error):
         store.rollback(conn)
         store.finish_run(conn, run_id, outcomes, error=reason)

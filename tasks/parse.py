@@ -80,10 +80,27 @@ MIN_PARAGRAPH_CHARS = 25
 
 def parse_document(document: FetchedDocument) -> ArticleText:
     """Extract the article from a fetched document (HTML or plain text)."""
+    if looks_binary(document.body):
+        raise ParseError(
+            f"{document.url}: this is a binary file (an image, archive or program), not an article"
+        )
     if document.content_type == "text/plain":
         text = decode(document.body, document.charset)
         return parse_plain_text(text, document.url)
     return parse_html(decode(document.body, document.charset), document.url)
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def looks_binary(body: bytes) -> bool:
+    """More than 10% control bytes in the first 8 KB (text has almost none; UTF-16, full of
+    NUL bytes, starts with a byte-order mark)."""
+    sample = body[:8192]
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return control > len(sample) // 10
 
 
 def parse_plain_text(text: str, url: str) -> ArticleText:
