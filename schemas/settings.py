@@ -180,12 +180,13 @@ class Settings(BaseSettings):
     respect_robots: bool = Field(
         default=True, description="Honour robots.txt (turn off only for sites you own)."
     )
-    fetch_deadline_s: float = Field(
-        default=60.0,
+    fetch_deadline_s: float | None = Field(
+        default=None,
         gt=0,
         description=(
             "Longest a whole request may take, connection to last byte, however steadily a slow "
-            "server trickles bytes (the timeout applies to each read)."
+            "server trickles bytes (the timeout applies to each read). Unset: three times "
+            "CLAIMTRACK_FETCH_TIMEOUT_S."
         ),
     )
     target_time_budget_s: float = Field(
@@ -240,6 +241,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def request_deadline_s(self) -> float:
+        """The deadline of one whole request, in seconds."""
+        return self.fetch_deadline_s or 3 * self.fetch_timeout_s
 
     @property
     def postgres_dir(self) -> Path:

@@ -211,7 +211,7 @@ class Fetcher:
         auth = credentials.auth_for(url)
         try:
             with (
-                request_deadline(self.settings.fetch_deadline_s),
+                request_deadline(self.settings.request_deadline_s),
                 self.client.stream(
                     "GET", url, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT
                 ) as response,
@@ -255,7 +255,7 @@ class Fetcher:
             raise FetchError(f"{url}: redirected to an unsupported URL ({exc})") from exc
         except DeadlinePassed as exc:
             raise FetchError(
-                f"{url}: not complete after {self.settings.fetch_deadline_s:g} s, the deadline "
+                f"{url}: not complete after {self.settings.request_deadline_s:g} s, the deadline "
                 "for one request (CLAIMTRACK_FETCH_DEADLINE_S)",
                 transient=True,
             ) from exc
