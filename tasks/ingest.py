@@ -334,8 +334,11 @@ def ingest_source(
     listing_failure: TargetOutcome | None = None
     try:
         listing = list_source(conn, fetcher, source)
-    except ClaimtrackError as exc:
-        listing, listing_failure = None, failure(source.url, exc)
+    except DatabaseUnavailable:
+        raise
+    except Exception as exc:  # a broken listing fails this source; the other sources go on
+        problem = exc if isinstance(exc, ClaimtrackError) else unexpected(source.url, exc)
+        listing, listing_failure = None, failure(source.url, problem)
     retries = store.due_retries(conn, source.id, source.max_articles)
     if listing is not None:
         waiting = store.waiting_retries(conn, source.id)

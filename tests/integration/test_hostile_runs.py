@@ -162,6 +162,32 @@ def test_an_unexpected_error_fails_one_target_and_the_run_goes_on(
     assert run["status"] == "finished" and run["targets_failed"] == 1
 
 
+def test_a_listing_that_breaks_unexpectedly_fails_its_source_only(
+    conn, db_url, tmp_path, monkeypatch
+):
+    with scripted_site() as site:
+        site.routes["/reservoir"] = page(RESERVOIR)
+        site.routes["/good.xml"] = page(feed(site, ["/reservoir"]), "application/rss+xml")
+        site.routes["/evil.xml"] = page(b"<rss>" * 10, "application/rss+xml")
+        settings = web_settings(db_url, site, tmp_path)
+        evil = add_feed(conn, "evil", site.url("/evil.xml"))
+        good = add_feed(conn, "good", site.url("/good.xml"))
+        real_read = ingest_module.read_listing
+
+        def read_or_explode(document, kind):
+            if document.url.endswith("/evil.xml"):
+                raise RecursionError("maximum recursion depth exceeded")
+            return real_read(document, kind)
+
+        monkeypatch.setattr(ingest_module, "read_listing", read_or_explode)
+        broken = run_source(conn, settings, evil)
+        assert broken.outcomes[0].status == "failed"
+        assert "unexpected RecursionError" in broken.outcomes[0].reason
+        assert store.get_source(conn, "evil").last_status == "failed"
+        assert run_source(conn, settings, good).outcomes[0].status == "ingested"
+        assert store.get_run(conn, broken.run_id)["status"] == "finished"
+
+
 def test_deep_json_ld_overflowing_numbers_and_nul_bytes_are_stored(conn, settings, tmp_path):
     deep = tmp_path / "deep.html"
     deep.write_bytes(
