@@ -26,7 +26,14 @@ from pydantic import ValidationError
 from flows.cli_bench import add_bench_parser, cmd_bench
 from flows.cli_eval import add_eval_parser, cmd_eval
 from flows.cli_sources import add_sources_parser, cmd_sources
-from flows.terminal import EXIT_ERROR, EXIT_FAILURES, prefect_defaults, print_report, print_table
+from flows.terminal import (
+    EXIT_ERROR,
+    EXIT_FAILURES,
+    positive_int,
+    prefect_defaults,
+    print_report,
+    print_table,
+)
 from schemas.records import ClaimListing, FlagListing, IngestReport
 from schemas.settings import Settings, get_settings
 from tasks import credentials, embedded_server, store
@@ -84,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
             default="table",
             help="table for people, jsonl (one JSON object a line) for programs",
         )
-        listing.add_argument("--limit", type=int, metavar="N", help="show at most N rows")
+        listing.add_argument("--limit", type=positive_int, metavar="N", help="show at most N rows")
         if name == "flags":
             listing.add_argument(
                 "--related",
@@ -101,12 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     families.add_argument("--format", choices=("table", "jsonl"), default="table")
     families.add_argument(
         "--min-count",
-        type=int,
+        type=positive_int,
         default=2,
         metavar="N",
         help="only families with at least N claims (default 2)",
     )
-    families.add_argument("--limit", type=int, metavar="N", help="show at most N families")
+    families.add_argument("--limit", type=positive_int, metavar="N", help="show at most N families")
     rematch = commands.add_parser(
         "rematch",
         help="match a time range again after settings or models change",

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from flows.terminal import positive_int
 from schemas.settings import Settings
 
 
@@ -34,12 +35,14 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="the shared data folder (default: the bundled demo stories, a much smaller base)",
     )
     matching.add_argument(
-        "--claims", type=int, default=100_000, help="corpus size (default 100000)"
+        "--claims", type=positive_int, default=100_000, help="corpus size (default 100000)"
     )
-    matching.add_argument("--queries", type=int, default=200, help="query claims (default 200)")
+    matching.add_argument(
+        "--queries", type=positive_int, default=200, help="query claims (default 200)"
+    )
     matching.add_argument(
         "--scan-sample",
-        type=int,
+        type=positive_int,
         default=20,
         help="queries timed with the single-threaded full scan (default 20)",
     )

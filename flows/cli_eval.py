@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from flows.terminal import positive_int, unit_fraction
 from schemas.settings import Settings
 
 
@@ -31,7 +32,7 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     extraction.add_argument("--no-peer", action="store_true", help="skip trafilatura")
     extraction.add_argument(
         "--repeats",
-        type=int,
+        type=positive_int,
         default=3,
         help="passes over the pages; the fastest is timed (default 3)",
     )
@@ -42,7 +43,9 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "CheckThat! 2024 Task 1 English test, with the shipped model and its tuned threshold.",
     )
     claims.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
-    claims.add_argument("--threshold", type=float, help="decision threshold (default: the model's)")
+    claims.add_argument(
+        "--threshold", type=unit_fraction, help="decision threshold (default: the model's)"
+    )
     matching = evaluations.add_parser(
         "matching",
         help="MAP@5 on CheckThat! 2020 Task 2 and 2022 Task 2A tests, F1 on ClaimMatch pairs",

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from flows.terminal import EXIT_FAILURES, prefect_defaults, print_report, print_table
+from flows.terminal import EXIT_FAILURES, positive_int, prefect_defaults, print_report, print_table
 from schemas.records import Source
 from schemas.settings import Settings
 from tasks import store
@@ -36,14 +36,14 @@ def add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     add.add_argument(
         "--every",
-        type=int,
+        type=positive_int,
         default=60,
         metavar="MINUTES",
         help="how often it is due, in minutes (default 60)",
     )
     add.add_argument(
         "--max-articles",
-        type=int,
+        type=positive_int,
         default=50,
         metavar="N",
         help="newest articles taken from the listing per run (default 50)",

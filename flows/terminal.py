@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from argparse import ArgumentTypeError
 from collections.abc import Sequence
 
 from schemas.records import IngestReport
@@ -51,3 +52,25 @@ def print_table(
 
 def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def positive_int(value: str) -> int:
+    """An option that counts something: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1 or str(number) != value.strip().lstrip("+"):
+        raise ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return number
+
+
+def unit_fraction(value: str) -> float:
+    """An option between 0 and 1 (a threshold)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise ArgumentTypeError(f"must be a number from 0 to 1, not {value!r}")
+    return number
