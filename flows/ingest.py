@@ -1,7 +1,7 @@
 """The `ingest` and `ingest_sources` flows: thin Prefect wrappers around tasks.ingest.
 
-Fetch retries (with backoff and Retry-After) live in tasks.fetch.Fetcher, where they can honour
-the server's Retry-After; Prefect adds run records, names and one task per source.
+Fetch retries (with backoff and Retry-After) live in tasks.fetching.fetch.Fetcher, where they can
+honour the server's Retry-After; Prefect adds run records, names and one task per source.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas.records import IngestReport, Source, TargetOutcome
 from schemas.settings import get_settings
-from tasks import store
-from tasks.database import Connection, open_database
-from tasks.fetch import Fetcher
+from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_source, ingest_targets
+from tasks.storage import store
+from tasks.storage.database import Connection, open_database
 
 
 def print_outcome(outcome: TargetOutcome) -> None:

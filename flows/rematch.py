@@ -7,8 +7,8 @@ from datetime import datetime
 from prefect import flow
 
 from schemas.settings import get_settings
-from tasks.database import open_database
 from tasks.ingest import rematch
+from tasks.storage.database import open_database
 
 
 @flow(name="rematch")

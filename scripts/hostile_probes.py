@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from schemas.settings import get_settings
-from tasks.database import open_database
-from tasks.fetch import Fetcher
+from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_targets
+from tasks.storage.database import open_database
 
 LEAD = "<p>The Kestrel Dale council said the new bridge will cost $450 million to build.</p>"
 

@@ -1,4 +1,4 @@
-"""Train the check-worthiness model and write tasks/models/checkworthiness.json.gz.
+"""Train the check-worthiness model and write tasks/claims/models/checkworthiness.json.gz.
 
     python scripts/train_checkworthiness.py ../shared/data
 
@@ -27,9 +27,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
-from tasks.checkworthiness import MODEL_FILE, LinearModel, featurize  # noqa: E402
-from tasks.claims import score_sentence  # noqa: E402
-from tasks.quantities import extract_quantities  # noqa: E402
+from tasks.claims.checkworthiness import MODEL_FILE, LinearModel, featurize  # noqa: E402
+from tasks.claims.extract import score_sentence  # noqa: E402
+from tasks.claims.quantities import extract_quantities  # noqa: E402
 
 
 def features_of(text: str) -> dict[str, float]:
@@ -75,7 +75,9 @@ def best_threshold(labels: list[int], probabilities: list[float]) -> tuple[float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--out", type=Path, default=ROOT / "tasks" / "models" / MODEL_FILE)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "tasks" / "claims" / "models" / MODEL_FILE
+    )
     parser.add_argument("--keep", type=int, default=60_000, help="features kept, by |weight|")
     args = parser.parse_args()
 

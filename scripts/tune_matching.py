@@ -1,4 +1,4 @@
-"""Tune the claim ranker's weights (tasks/claim_ranking.py) on train and dev splits only.
+"""Tune the claim ranker's weights (tasks/matching/claim_ranking.py) on train and dev splits only.
 
     python scripts/tune_matching.py DATA_DIR
 
@@ -16,8 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasks.claim_ranking import FEATURES, PAIR_FEATURES, ClaimRanker, linear_score
-from tasks.matching_evaluation import average_precision_at, ct2020, ct2022
+from tasks.evaluation.matching import average_precision_at, ct2020, ct2022
+from tasks.matching.claim_ranking import FEATURES, PAIR_FEATURES, ClaimRanker, linear_score
 
 Rows = list[tuple[list[str], list[list[float]], set[str]]]
 Pairs = list[tuple[list[float], bool]]

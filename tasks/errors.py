@@ -6,7 +6,7 @@ says what went wrong and what to do; the CLI prints the message on one line.
     ├── FetchError            fetching failed; `transient` says whether a retry may succeed
     ├── ParseError            the document holds no article text we can read
     ├── OverBudget            one article took longer than its time budget
-    ├── DatabaseError         anything from PostgreSQL, translated in one place (tasks.database)
+    ├── DatabaseError         anything from PostgreSQL, translated in tasks.storage.database
     │   ├── DatabaseUnavailable   the server cannot be reached or will not start
     │   ├── ConstraintViolation   a row broke a constraint; `constraint` names it
     │   └── ValueTooLarge         a value over what PostgreSQL can index or store

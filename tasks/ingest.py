@@ -28,16 +28,17 @@ from schemas.records import (
     TargetOutcome,
 )
 from schemas.settings import Settings
-from tasks import credentials, store
-from tasks.blocking import blocking_query, claim_term_keys, term_groups
 from tasks.budget import NO_DEADLINE, Deadline
-from tasks.claims import extract_claims, most_checkworthy
-from tasks.database import Connection
+from tasks.claims.extract import extract_claims, most_checkworthy
 from tasks.errors import ClaimtrackError, DatabaseUnavailable, FetchError
-from tasks.fetch import Fetcher, Validators, is_url
-from tasks.match import METHOD, MatchParams, is_matchable, judge
-from tasks.parse import parse_document
-from tasks.sources import MAX_CHILD_SITEMAPS, check_source_name, read_listing
+from tasks.fetching import credentials
+from tasks.fetching.fetch import Fetcher, Validators, is_url
+from tasks.fetching.sources import MAX_CHILD_SITEMAPS, check_source_name, read_listing
+from tasks.matching.blocking import blocking_query, claim_term_keys, term_groups
+from tasks.matching.match import METHOD, MatchParams, is_matchable, judge
+from tasks.reading.parse import parse_document
+from tasks.storage import store
+from tasks.storage.database import Connection
 
 FetchFn = Callable[[str, Validators | None], FetchedDocument]
 Progress = Callable[[TargetOutcome], None]

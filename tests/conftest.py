@@ -15,8 +15,8 @@ import pytest
 from psycopg import sql
 
 from schemas.settings import Settings
-from tasks import embedded_server
-from tasks.database import Connection, apply_migrations, connect, ensure_database
+from tasks.storage import embedded_server
+from tasks.storage.database import Connection, apply_migrations, connect, ensure_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

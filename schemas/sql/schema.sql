@@ -2,7 +2,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS intarray;
 
--- A frame term's key: the first 32 bits of its MD5 (tasks/blocking.py computes the same).
+-- A frame term's key: the first 32 bits of its MD5 (tasks/matching/blocking.py computes the same).
 CREATE FUNCTION claim_term_key(term text) RETURNS integer
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN ('x' || substr(md5(term), 1, 8))::bit(32)::integer;
@@ -166,7 +166,7 @@ CREATE TABLE fetch_log (
 CREATE INDEX fetch_log_run_idx ON fetch_log (run_id);
 CREATE INDEX fetch_log_source_idx ON fetch_log (source_id, created_at);
 
--- Candidate retrieval: claims sharing a new claim's rarest frame terms (tasks/blocking.py).
+-- Candidate retrieval: claims sharing a new claim's rarest frame terms (tasks/matching/blocking.py).
 ALTER TABLE claims ADD COLUMN term_keys integer[] NOT NULL DEFAULT '{}';
 CREATE INDEX claims_term_keys_idx ON claims USING gin (term_keys gin__int_ops);
 -- the article's publication date, copied so that retrieval filters on it without a join

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemas.settings import Settings
-from tasks.fetch import fetch_document
+from tasks.fetching.fetch import fetch_document
 from tasks.ingest import ingest_targets
 from tests.conftest import FIXTURES
 
@@ -43,7 +43,7 @@ FLAG_KEYS = {
 def claimtrack(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
     full_env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         env=full_env,
         capture_output=True,
@@ -65,7 +65,7 @@ def assert_one_line_error(result, words: str):
 def filled_db(db_url: str) -> str:
     settings = Settings(database_url=db_url)
     articles = sorted(str(p) for p in (FIXTURES / "articles").glob("*.html"))
-    from tasks.database import connect
+    from tasks.storage.database import connect
 
     with connect(db_url) as conn:
         ingest_targets(
@@ -97,7 +97,7 @@ def test_flags_jsonl_has_the_documented_fields(filled_db):
 
 def test_table_output_and_listing_do_not_import_prefect(filled_db):
     code = (
-        "import sys; from flows.cli import main; main(['flags']); "
+        "import sys; from cli.main import main; main(['flags']); "
         "print('PREFECT' if 'prefect' in sys.modules else 'NO-PREFECT')"
     )
     result = subprocess.run(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from flows.cli import sample_articles
+from cli.main import sample_articles
 from schemas.settings import get_settings
 from tests.conftest import FIXTURES
 from tests.integration.test_cli import claimtrack

@@ -14,11 +14,11 @@ from psycopg import sql
 
 from schemas.settings import Settings
 from tasks import ingest as ingest_module
-from tasks import store
-from tasks.database import connect, ensure_database
 from tasks.errors import DatabaseUnavailable, FetchError, InputError, ValueTooLarge
-from tasks.fetch import Fetcher
+from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_source, ingest_targets
+from tasks.storage import store
+from tasks.storage.database import connect, ensure_database
 from tests.scriptedserver import Handler, fails_first, page, scripted_site
 
 pytestmark = pytest.mark.integration

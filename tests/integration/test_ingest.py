@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks import store
-from tasks.fetch import fetch_document
+from tasks.fetching.fetch import fetch_document
 from tasks.ingest import ingest_targets
+from tasks.storage import store
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration
@@ -143,7 +143,7 @@ def test_identical_repeat_is_confirmed_without_a_reviewer(conn, settings, tmp_pa
 def test_claims_far_apart_in_time_are_not_matched(conn, settings, tmp_path: Path):
     from datetime import UTC, datetime
 
-    from tasks.fetch import fetch_document as fetch
+    from tasks.fetching.fetch import fetch_document as fetch
 
     old = tmp_path / "old.txt"
     old.write_text("The county spent $4.2 million on road repairs, the auditor said.\n")

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from tasks import embedded_server
-from tasks.database import connect
 from tasks.errors import DatabaseUnavailable
+from tasks.storage import embedded_server
+from tasks.storage.database import connect
 from tests.integration.test_cli import ROOT, claimtrack
 from tests.scriptedserver import Handler, scripted_site
 
@@ -37,7 +37,7 @@ def start_ingest(db_url: str, url: str, port: int) -> subprocess.Popen[str]:
         "CLAIMTRACK_RESPECT_ROBOTS": "false",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "ingest", url],
+        [sys.executable, "-m", "cli", "ingest", url],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

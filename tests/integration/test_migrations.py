@@ -4,7 +4,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tasks.database import apply_migrations, connect, migration_files, schema_sql
+from tasks.storage.database import apply_migrations, connect, migration_files, schema_sql
 
 pytestmark = pytest.mark.integration
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from tasks import store
-from tasks.blocking import term_key
-from tasks.fetch import fetch_document
+from tasks.fetching.fetch import fetch_document
 from tasks.ingest import ingest_targets
+from tasks.matching.blocking import term_key
+from tasks.storage import store
 from tests.conftest import SHARED
 from tests.integration.test_cli import claimtrack
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tasks import store
-from tasks.fetch import fetch_document
+from tasks.fetching.fetch import fetch_document
 from tasks.ingest import ingest_targets
+from tasks.storage import store
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from schemas.settings import Settings
-from tasks import store
-from tasks.fetch import Fetcher
+from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_source
+from tasks.storage import store
 from tests.newsserver import BAD, GOOD, news_site
 
 pytestmark = pytest.mark.integration

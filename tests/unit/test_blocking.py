@@ -1,8 +1,8 @@
 """Candidate blocking: which rare-term pairs a new claim asks the index for."""
 
-from tasks.blocking import blocking_query, claim_term_keys, term_groups, term_key
-from tasks.frames import build_frame
-from tasks.quantities import extract_quantities
+from tasks.claims.frames import build_frame
+from tasks.claims.quantities import extract_quantities
+from tasks.matching.blocking import blocking_query, claim_term_keys, term_groups, term_key
 
 
 def pairs_of(conjunctions: list[str]) -> set[frozenset[int]]:

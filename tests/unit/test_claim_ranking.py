@@ -1,6 +1,6 @@
 """The fact-check ranker on a small collection written for the test."""
 
-from tasks.claim_ranking import ClaimRanker, VerifiedClaim, clean_post, ranking_tokens
+from tasks.matching.claim_ranking import ClaimRanker, VerifiedClaim, clean_post, ranking_tokens
 
 COLLECTION = [
     VerifiedClaim(

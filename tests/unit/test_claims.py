@@ -1,6 +1,6 @@
 from schemas.records import ArticleText
-from tasks.claims import extract_claims, score_sentence
-from tasks.quantities import extract_quantities
+from tasks.claims.extract import extract_claims, score_sentence
+from tasks.claims.quantities import extract_quantities
 
 
 def article(*paragraphs: str) -> ArticleText:
@@ -72,8 +72,8 @@ def test_checkable_sentences_without_numbers_are_kept_and_no_comment_lines_are_n
 
 import pytest  # noqa: E402
 
-from tasks.checkworthiness import featurize, load_model  # noqa: E402
-from tasks.claims import checkworthiness, claim_type_of, is_anchored  # noqa: E402
+from tasks.claims.checkworthiness import featurize, load_model  # noqa: E402
+from tasks.claims.extract import checkworthiness, claim_type_of, is_anchored  # noqa: E402
 
 
 @pytest.mark.parametrize(

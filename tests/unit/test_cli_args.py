@@ -1,6 +1,6 @@
 import pytest
 
-from flows.cli import build_parser, expand_targets
+from cli.main import build_parser, expand_targets
 from tasks.errors import InputError
 
 

@@ -16,17 +16,17 @@ from typing import TypeVar
 import pytest
 
 from schemas.records import ClaimDraft, FetchedDocument, MatchDecision
-from tasks import credentials
 from tasks.budget import Deadline
-from tasks.claims import extract_claims, most_checkworthy
-from tasks.decoding import decode
+from tasks.claims.extract import extract_claims, most_checkworthy
+from tasks.claims.sentences import split_sentences
 from tasks.errors import OverBudget, ParseError
+from tasks.fetching import credentials
+from tasks.fetching.net import is_public
 from tasks.ingest import best_decisions
-from tasks.markup import json_ld_blocks, strip_non_content
-from tasks.metadata import json_ld_items
-from tasks.net import is_public
-from tasks.parse import parse_document, parse_html
-from tasks.sentences import split_sentences
+from tasks.reading.decoding import decode
+from tasks.reading.markup import json_ld_blocks, strip_non_content
+from tasks.reading.metadata import json_ld_items
+from tasks.reading.parse import parse_document, parse_html
 
 T = TypeVar("T")
 STORY = "<p>The council said the Kestrel bridge will cost $450 million to build by 2027.</p>"

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.records import Quantity
-from tasks.frames import build_frame, polarity_of
-from tasks.match import MatchParams, compare_frames, decide
-from tasks.quantities import extract_quantities
+from tasks.claims.frames import build_frame, polarity_of
+from tasks.claims.quantities import extract_quantities
+from tasks.matching.match import MatchParams, compare_frames, decide
 
 PARAMS = MatchParams()
 

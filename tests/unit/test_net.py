@@ -1,8 +1,8 @@
 import pytest
 
-from tasks.fetch import retry_after_seconds
-from tasks.net import AddressPolicy, BlockedAddress, is_public
-from tasks.politeness import HostThrottle, RobotsRules
+from tasks.fetching.fetch import retry_after_seconds
+from tasks.fetching.net import AddressPolicy, BlockedAddress, is_public
+from tasks.fetching.politeness import HostThrottle, RobotsRules
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from schemas.records import FetchedDocument
 from tasks.errors import ParseError
-from tasks.parse import parse_document, parse_html, parse_plain_text
+from tasks.reading.parse import parse_document, parse_html, parse_plain_text
 from tests.conftest import FIXTURES
 
 BOILERPLATE = (

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.quantities import extract_quantities, same_amount, spell_out_numbers
+from tasks.claims.quantities import extract_quantities, same_amount, spell_out_numbers
 
 
 def only(sentence: str):

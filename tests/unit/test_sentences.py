@@ -1,4 +1,4 @@
-from tasks.sentences import split_sentences
+from tasks.claims.sentences import split_sentences
 
 
 def test_abbreviations_initials_and_decimals_do_not_split():

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.speakers import SpeakerTracker, attributed_speaker, normalise_name
+from tasks.claims.speakers import SpeakerTracker, attributed_speaker, normalise_name
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from schemas.records import Polarity, Quantity
-from tasks.quantities import spell_out_numbers
-from tasks.speakers import REPORTING_VERBS
+from tasks.claims.quantities import spell_out_numbers
+from tasks.claims.speakers import REPORTING_VERBS
 
 STOPWORDS = frozenset(
     """

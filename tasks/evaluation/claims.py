@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.claims import checkworthiness, default_threshold
+from tasks.claims.extract import checkworthiness, default_threshold
+from tasks.claims.quantities import extract_quantities
 from tasks.errors import InputError
-from tasks.quantities import extract_quantities
 
 CLAIMBUSTER = Path("claimbuster") / "groundtruth.csv"
 CHECKTHAT = Path("checkthat2024_task1_en") / "CT24_checkworthy_english_test_gold.tsv"

@@ -1,4 +1,4 @@
--- Named queries of the matching benchmark (tasks/benchmark.py); it runs in its own database.
+-- Named queries of the matching benchmark (tasks/evaluation/benchmark.py); it runs in its own database.
 
 -- bench_clear --
 TRUNCATE articles, claim_terms, ingest_runs RESTART IDENTITY CASCADE;

@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString, PageElement
 
 from schemas.records import ArticleText, FetchedDocument
-from tasks.decoding import decode
 from tasks.errors import ParseError
-from tasks.markup import strip_non_content
-from tasks.metadata import (
+from tasks.reading.decoding import decode
+from tasks.reading.markup import strip_non_content
+from tasks.reading.metadata import (
     NEWS_TYPES,
     clean_text,
     json_ld_items,

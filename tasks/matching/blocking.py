@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from schemas.records import Quantity
-from tasks.frames import split_clauses
+from tasks.claims.frames import split_clauses
 
 MAX_TERM_CLAIMS = 5000  # terms held by more claims are left out while MIN_TERMS rarer remain
 CLAUSE_TERMS = 4  # rarest terms asked for per clause (the whole sentence gets `rarest`)

@@ -22,16 +22,16 @@ import httpx
 
 from schemas.records import FetchedDocument
 from schemas.settings import Settings
-from tasks import credentials
 from tasks.errors import FetchError, InputError
-from tasks.net import (
+from tasks.fetching import credentials
+from tasks.fetching.net import (
     MAX_REDIRECTS,
     BlockedAddress,
     DeadlinePassed,
     guarded_client,
     request_deadline,
 )
-from tasks.politeness import HostThrottle, RobotsRules
+from tasks.fetching.politeness import HostThrottle, RobotsRules
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain",)

@@ -1,11 +1,10 @@
 """`claimtrack bench matching`: candidate retrieval and matching at scale, against a naive scan.
 
-The corpus (tasks/bench_corpus.py) is analysed as ingestion would (quantities, frame, term keys),
-loaded with COPY into its own database, indexed, and then each query claim is matched with our
-retrieval (the same `find_matches` ingestion uses) and, for reference, with a rapidfuzz scan of
-every stored frame followed by the same decision. Recall is the share of queries whose best
-repeat or contradiction in the scan is matched at least as well through our retrieval.
-"""
+The corpus (tasks/evaluation/bench_corpus.py) is analysed as ingestion would (quantities, frame,
+term keys), loaded with COPY into its own database, indexed, and then each query claim is matched
+with our retrieval (the same `find_matches` ingestion uses) and, for reference, with a rapidfuzz
+scan of every stored frame followed by the same decision. Recall is the share of queries whose best
+repeat or contradiction in the scan is matched at least as well through our retrieval."""
 
 from __future__ import annotations
 
@@ -26,19 +25,24 @@ from rapidfuzz import fuzz, process
 
 from schemas.records import MatchDecision, StoredClaim
 from schemas.settings import Settings
-from tasks import store
-from tasks.bench_corpus import CorpusClaim, analyse, base_sentences, make_corpus
-from tasks.database import Connection, connect, ensure_database, wrap_exceptions
-from tasks.fetch import read_file
+from tasks.evaluation.bench_corpus import (
+    CorpusClaim,
+    analyse,
+    base_sentences,
+    make_corpus,
+)
+from tasks.fetching.fetch import read_file
 from tasks.ingest import find_matches, ingest_targets, match_params
-from tasks.match import judge
+from tasks.matching.match import judge
+from tasks.storage import store
+from tasks.storage.database import Connection, connect, ensure_database, wrap_exceptions
 
 Say = Callable[[str], None]
 CLAIMS_PER_ARTICLE = 20
 QUERY_ID = 2**62  # later than every stored claim, so all of them are "earlier"
 SCAN_HITS = 200
 SCAN_CUTOFF = 50  # below the related threshold: nothing the decision could flag is cut
-BENCH_SQL = "bench.sql"
+BENCH_SQL = "evaluation/bench.sql"
 
 
 def _bench(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:

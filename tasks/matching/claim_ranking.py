@@ -1,13 +1,12 @@
 """Ranking verified claims (fact-checks) for a post: which fact-checks is it about?
 
 A post and a fact-check say the same thing in very different words and lengths (a tweet with a
-byline against a headline and a one-line claim), so the sentence matcher of tasks/match.py does
-not fit. This ranker retrieves with BM25 over our stemmed content words and re-ranks the top
+byline against a headline and a one-line claim), so the sentence matcher of tasks/matching/match.py
+does not fit. This ranker retrieves with BM25 over our stemmed content words and re-ranks the top
 hits with a linear score over BM25 and rapidfuzz similarities of the claim, the title and their
-words. A single (post, fact-check) pair is judged by a second linear score over word-weight
-coverage and rapidfuzz similarities. All weights are tuned by scripts/tune_matching.py on the
-train and dev splits of CheckThat! 2020 Task 2 and the 2022 Task 2A dev-test split.
-"""
+words. A single (post, fact-check) pair is judged by a second linear score over word-weight coverage
+and rapidfuzz similarities. All weights are tuned by scripts/tune_matching.py on the train and dev
+splits of CheckThat! 2020 Task 2 and the 2022 Task 2A dev-test split."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from tasks.frames import STOPWORDS, stem
+from tasks.claims.frames import STOPWORDS, stem
 
 _NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+|[@#]")
 _BYLINE = re.compile(r"\s[—–-]\s[^—–]{0,80}\(@?\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")

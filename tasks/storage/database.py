@@ -13,8 +13,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from schemas.settings import Settings
-from tasks import embedded_server
 from tasks.errors import ConstraintViolation, DatabaseError, DatabaseUnavailable, ValueTooLarge
+from tasks.storage import embedded_server
 
 Connection = psycopg.Connection[dict[str, Any]]
 

@@ -1,7 +1,7 @@
 """Check-worthiness from a linear model over words, word pairs, character n-grams and the
-transparent rules of tasks.claims, trained by scripts/train_checkworthiness.py on ClaimBuster's
-crowdsourced sentences. Inference is plain Python: no numerical library is needed at run time.
-"""
+transparent rules of tasks.claims.extract, trained by scripts/train_checkworthiness.py on
+ClaimBuster's crowdsourced sentences. Inference is plain Python: no numerical library is needed
+at run time."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def describe_feature(feature: str) -> str:
 @lru_cache(maxsize=1)
 def load_model() -> LinearModel | None:
     """The model shipped with claimtrack, or None when the file is absent (rules then decide)."""
-    path = resources.files("tasks") / "models" / MODEL_FILE
+    path = resources.files("tasks") / "claims" / "models" / MODEL_FILE
     if not path.is_file():
         return None
     data = json.loads(gzip.decompress(path.read_bytes()))

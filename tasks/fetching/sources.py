@@ -13,10 +13,10 @@ import feedparser
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from schemas.records import FetchedDocument, SourceKind
-from tasks import credentials
-from tasks.decoding import decode
 from tasks.errors import InputError, ParseError
-from tasks.metadata import parse_date
+from tasks.fetching import credentials
+from tasks.reading.decoding import decode
+from tasks.reading.metadata import parse_date
 
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "sitemap", "url")
 MAX_CHILD_SITEMAPS = 5

@@ -21,9 +21,9 @@ from importlib import resources
 from pathlib import Path
 
 from schemas.records import Polarity, Quantity
-from tasks.blocking import claim_term_keys, term_groups
-from tasks.frames import build_frame, polarity_of
-from tasks.quantities import extract_quantities
+from tasks.claims.frames import build_frame, polarity_of
+from tasks.claims.quantities import extract_quantities
+from tasks.matching.blocking import claim_term_keys, term_groups
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NAME = re.compile(r"(?<=\s)[A-Z][a-z]{2,}")
@@ -86,8 +86,8 @@ def _data_sentences(data_dir: Path) -> Iterator[str]:
 
 
 def _sample_sentences() -> Iterator[str]:
-    from tasks.parse import parse_html
-    from tasks.sentences import split_sentences
+    from tasks.claims.sentences import split_sentences
+    from tasks.reading.parse import parse_html
 
     for page in sorted((resources.files("flows") / "samples").iterdir(), key=lambda p: p.name):
         if page.name.endswith(".html"):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.claim_ranking import ClaimRanker, RankWeights, VerifiedClaim
+from tasks.matching.claim_ranking import ClaimRanker, RankWeights, VerifiedClaim
 
 csv.field_size_limit(10_000_000)
 CT2020 = "checkthat2020_task2_en"

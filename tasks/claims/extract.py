@@ -10,11 +10,11 @@ from dataclasses import dataclass, replace
 
 from schemas.records import ArticleText, ClaimDraft, Quantity
 from tasks.budget import NO_DEADLINE, Deadline
-from tasks.checkworthiness import featurize, load_model
-from tasks.frames import build_frame, polarity_of
-from tasks.quantities import extract_quantities
-from tasks.sentences import split_sentences
-from tasks.speakers import SpeakerTracker, attributed_speaker, dash_credit
+from tasks.claims.checkworthiness import featurize, load_model
+from tasks.claims.frames import build_frame, polarity_of
+from tasks.claims.quantities import extract_quantities
+from tasks.claims.sentences import split_sentences
+from tasks.claims.speakers import SpeakerTracker, attributed_speaker, dash_credit
 
 _COMPARISON = re.compile(
     r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|largest|biggest|smallest|highest|"

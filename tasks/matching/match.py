@@ -1,12 +1,11 @@
 """Decide whether a new claim repeats or contradicts an earlier one, and say why.
 
 Two claims are the same claim when their frames (content words without numbers, negation and
-attribution; see tasks.frames) agree: rapidfuzz's token-set similarity is high, the shorter frame
-is mostly inside the longer one, and no content word was swapped for another (a swapped subject,
-"bridge" for "tunnel", makes another claim). Same claim with equal quantities and polarity is a
-repeat; with a different number, year, date or polarity it is a contradiction. Pairs that share
-wording but fail the frame test are `related`: shown to reviewers, never flagged.
-"""
+attribution; see tasks.claims.frames) agree: rapidfuzz's token-set similarity is high, the shorter
+frame is mostly inside the longer one, and no content word was swapped for another (a swapped
+subject, "bridge" for "tunnel", makes another claim). Same claim with equal quantities and polarity
+is a repeat; with a different number, year, date or polarity it is a contradiction. Pairs that share
+wording but fail the frame test are `related`: shown to reviewers, never flagged."""
 
 from __future__ import annotations
 
@@ -17,14 +16,14 @@ from typing import Protocol, TypeVar
 from rapidfuzz import fuzz, process
 
 from schemas.records import MatchDecision, Polarity, Quantity
-from tasks.frames import (
+from tasks.claims.frames import (
     MIN_CLAUSE_TOKENS,
     Clause,
     entity_stems,
     negation_cues,
     split_clauses,
 )
-from tasks.quantities import same_amount
+from tasks.claims.quantities import same_amount
 
 METHOD = "frame-terms-rapidfuzz-v2"
 MIN_BEYOND_NAMES = 2

@@ -9,13 +9,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from flows.terminal import EXIT_FAILURES, positive_int, prefect_defaults, print_report, print_table
+from cli.terminal import EXIT_FAILURES, positive_int, prefect_defaults, print_report, print_table
 from schemas.records import Source
 from schemas.settings import Settings
-from tasks import store
-from tasks.database import Connection, open_database, resolve_database_url
 from tasks.errors import InputError
-from tasks.sources import SOURCE_KINDS, check_source_name, check_source_url
+from tasks.fetching.sources import SOURCE_KINDS, check_source_name, check_source_url
+from tasks.storage import store
+from tasks.storage.database import Connection, open_database, resolve_database_url
 
 
 def add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

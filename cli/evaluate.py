@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.terminal import positive_int, unit_fraction
+from cli.terminal import positive_int, unit_fraction
 from schemas.settings import Settings
 
 
@@ -51,8 +51,8 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="MAP@5 on CheckThat! 2020 Task 2 and 2022 Task 2A tests, F1 on ClaimMatch pairs",
         description="Rank the verified claims for each test post (CheckThat! 2020 Task 2 test, "
         "2022 Task 2A test; MAP@5) and judge each ClaimMatch pair (F1 of the match class), with "
-        "the claim ranker of tasks/claim_ranking.py, its weights tuned on train and dev splits "
-        "only, measured in the same run against plain BM25 over the same words.",
+        "the claim ranker of tasks/matching/claim_ranking.py, its weights tuned on train and dev "
+        "splits only, measured in the same run against plain BM25 over the same words.",
     )
     matching.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
 
@@ -62,7 +62,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return eval_claims(args)
     if args.what == "matching":
         return eval_matching(args)
-    from tasks import evaluation
+    from tasks.evaluation import extraction as evaluation
 
     pages = evaluation.load_pages(args.data_dir)
     print(f"{len(pages)} pages from {args.data_dir}", file=sys.stderr)
@@ -83,8 +83,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def eval_claims(args: argparse.Namespace) -> int:
-    from tasks.checkworthiness import load_model
-    from tasks.claim_evaluation import evaluate
+    from tasks.claims.checkworthiness import load_model
+    from tasks.evaluation.claims import evaluate
 
     model = load_model()
     results, speed, threshold = evaluate(args.data_dir, args.threshold)
@@ -104,7 +104,7 @@ def eval_claims(args: argparse.Namespace) -> int:
 
 
 def eval_matching(args: argparse.Namespace) -> int:
-    from tasks.matching_evaluation import evaluate
+    from tasks.evaluation.matching import evaluate
 
     result = evaluate(args.data_dir, say=lambda m: print(m, file=sys.stderr, flush=True))
     for name, ours, bm25 in result.rows():

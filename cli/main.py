@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flows.cli_bench import add_bench_parser, cmd_bench
-from flows.cli_eval import add_eval_parser, cmd_eval
-from flows.cli_sources import add_sources_parser, cmd_sources
-from flows.terminal import (
+from cli.bench import add_bench_parser, cmd_bench
+from cli.evaluate import add_eval_parser, cmd_eval
+from cli.sources import add_sources_parser, cmd_sources
+from cli.terminal import (
     EXIT_ERROR,
     EXIT_FAILURES,
     positive_int,
@@ -36,12 +36,13 @@ from flows.terminal import (
 )
 from schemas.records import ClaimListing, FlagListing, IngestReport
 from schemas.settings import Settings, get_settings
-from tasks import credentials, embedded_server, store
-from tasks.credentials import mask_password
-from tasks.database import open_database, resolve_database_url
 from tasks.errors import ClaimtrackError, InputError
-from tasks.fetch import check_target, is_url
-from tasks.sources import check_source_name
+from tasks.fetching import credentials
+from tasks.fetching.credentials import mask_password
+from tasks.fetching.fetch import check_target, is_url
+from tasks.fetching.sources import check_source_name
+from tasks.storage import embedded_server, store
+from tasks.storage.database import open_database, resolve_database_url
 
 ARTICLE_SUFFIXES = (".html", ".htm", ".txt")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from statistics import mean
 
 from tasks.errors import InputError, ParseError
-from tasks.parse import parse_html
+from tasks.reading.parse import parse_html
 
 _TOKEN = re.compile(r"\w+")
 Extractor = Callable[[str, str], str]

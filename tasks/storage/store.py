@@ -25,17 +25,18 @@ from schemas.records import (
     StoredClaim,
     TargetOutcome,
 )
-from tasks.blocking import claim_term_keys, term_groups
-from tasks.database import Connection, wrap_exceptions
-from tasks.fetch import Validators
+from tasks.fetching.fetch import Validators
+from tasks.matching.blocking import claim_term_keys, term_groups
+from tasks.storage.database import Connection, wrap_exceptions
 
+QUERIES_SQL = "storage/queries.sql"  # under the tasks package
 _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
 FLAG_KINDS = ("repeat", "contradiction")
 SHORTLIST_FACTOR = 4  # candidates ranked by shared terms before trigram similarity orders them
 
 
 @lru_cache(maxsize=4)
-def queries(filename: str = "queries.sql") -> dict[str, str]:
+def queries(filename: str = QUERIES_SQL) -> dict[str, str]:
     """The named query blocks (`-- name --` headers) of one of our .sql files, loaded once."""
     text = (resources.files("tasks") / filename).read_text(encoding="utf-8")
     parts = _QUERY_HEADER.split(text)
@@ -43,7 +44,7 @@ def queries(filename: str = "queries.sql") -> dict[str, str]:
 
 
 def run_query(
-    conn: Connection, name: str, params: dict[str, Any], filename: str = "queries.sql"
+    conn: Connection, name: str, params: dict[str, Any], filename: str = QUERIES_SQL
 ) -> list[dict[str, Any]]:
     """Run a named query with bound parameters; its rows, if it returns any."""
     with wrap_exceptions():
@@ -258,8 +259,8 @@ def claim_candidates(
     window_days: int | None = None,
 ) -> list[StoredClaim]:
     """Earlier claims from other revisions that match one of the blocking conjunctions (see
-    tasks/blocking.py), and, when both dates are known and a window is set, published within
-    window_days of it; those sharing most terms, then most similar, first."""
+    tasks/matching/blocking.py), and, when both dates are known and a window is set, published
+    within window_days of it; those sharing most terms, then most similar, first."""
     rows = _run(
         conn,
         "claim_candidates",

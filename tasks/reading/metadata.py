@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from dateutil import parser as date_parser
 
-from tasks.markup import json_ld_blocks
+from tasks.reading.markup import json_ld_blocks
 
 _WS = re.compile(r"\s+")
 _BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})", re.IGNORECASE)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.terminal import positive_int
+from cli.terminal import positive_int
 from schemas.settings import Settings
 
 
@@ -54,8 +54,8 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from tasks import benchmark
-    from tasks.database import resolve_database_url
+    from tasks.evaluation import benchmark
+    from tasks.storage.database import resolve_database_url
 
     if args.data_dir is not None and not args.data_dir.is_dir():
         print(f"claimtrack: error: {args.data_dir} is not a folder", file=sys.stderr)
