@@ -125,7 +125,8 @@ _MONTH_NAMES = (
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
-_NUM = r"(?<![\w.,])" + _DIGITS
+# a number never continues a slashed token ("9/11", "3/4/2020"); fractions are made decimal first
+_NUM = r"(?<![\w.,/])" + _DIGITS + r"(?!/\d)"
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
 
 _DATE_MDY = re.compile(
@@ -153,14 +154,34 @@ _CONTEXT_YEAR = re.compile(
     re.IGNORECASE,
 )
 # "5,000 troops", "2,500 Afghan civilians", "3 of its commanders", "2 United States service
-# members": the counted noun is the first lower-case word after names and determiners.
+# members", "six major currencies": the counted noun is the first plural among the first three
+# lower-case words after names and determiners (adjectives come before it), else the first word.
 _COUNT = re.compile(
     rf"(?P<num>{_NUM}){_SCALE}"
-    r"(?:\s(?:more|fewer|additional|new|extra|other|of))?"
-    r"(?:\s(?:the|its|their|his|her|our|these|those|whose))?"
+    r"(?:\s(?:more|fewer|additional|new|extra|other|of)\b)?"
+    r"(?:\s(?:the|its|their|his|her|our|these|those|whose)\b)?"
     r"(?:\s(?:[A-Z][\w.&'-]*))*"
-    r"(?:\s(?P<noun>[a-z][a-z-]{2,}))?"
+    r"(?:\s(?P<words>[a-z][a-z-]{2,}(?:\s[a-z][a-z-]{2,}){0,2}))?"
 )
+_IRREGULAR_PLURALS = frozenset(
+    "people children men women police cattle staff personnel data media feet teeth mice".split()
+)
+# Words after which a number names something (a phase, an index, a law) rather than counts it:
+# "Phase 1", "S&P 500", "Article 5", "Boeing 737", "Covid-19".
+_LABEL_WORDS = frozenset(
+    """
+    phase stage round level tier grade category class article section chapter clause rule
+    amendment resolution bill act paragraph item page line gate platform route highway road
+    flight episode season part volume version model number no nos type series index covid
+    """.split()
+)
+_WORD_BEFORE = re.compile(r"([\w&.'-]+)[\s-]?$")
+_FRACTION = re.compile(
+    r"(?<![\w./])(?:(?P<whole>\d+)[\s-])?(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\w/])"
+)
+_COMMON_DENOMINATORS = frozenset({2, 3, 4, 5, 8, 10, 16, 32, 64, 100})
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
+_VULGAR_NUMBER = re.compile(rf"(?P<whole>\d+)?\s?(?P<frac>[{''.join(_VULGAR)}])")
 _COUNT_STOP = frozenset(
     """
     and or but the a an to in on at of for from by with as per than that which who is are
@@ -196,6 +217,63 @@ def spell_out_numbers(text: str) -> str:
     return _NUMBER_WORD_RUN.sub(convert, text)
 
 
+def decimal_fractions(text: str) -> str:
+    """'1-1/2' -> '1.5', '7/32' -> '0.21875', '2½' -> '2.5'. Only fractions with a common
+    denominator (halves to 64ths, hundredths), or after a whole number, are fractions: '9/11'
+    and '24/7' stay as written (and a slashed token is never read as numbers)."""
+
+    def convert(match: re.Match[str]) -> str:
+        numerator, denominator = int(match["num"]), int(match["den"])
+        whole = match["whole"]
+        if denominator == 0 or numerator >= denominator:
+            return match[0]
+        if whole is None and denominator not in _COMMON_DENOMINATORS:
+            return match[0]
+        value = (int(whole) if whole else 0) + numerator / denominator
+        return f"{value:.6g}"
+
+    def vulgar(match: re.Match[str]) -> str:
+        value = (int(match["whole"]) if match["whole"] else 0) + _VULGAR[match["frac"]]
+        return f"{value:.6g}"
+
+    return _VULGAR_NUMBER.sub(vulgar, _FRACTION.sub(convert, text))
+
+
+def _is_label(text: str, start: int) -> bool:
+    """The number at `start` names something ("Phase 1", "S&P 500", "Boeing 737"): the word
+    before it is a label word, holds '&', or is a capitalised word that does not open the
+    sentence ("Only 5 people" counts)."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before[1].strip(".'-")
+    if not word or word[0].isdigit():
+        return False
+    if word.lower() in _LABEL_WORDS or "&" in word:
+        return True
+    opens_sentence = (
+        not text[: before.start(1)].strip() or text[: before.start(1)].rstrip()[-1:] in '.!?:;"“('
+    )
+    return word[0].isupper() and not opens_sentence and word.lower() not in _COUNT_STOP
+
+
+def _counted_noun(words: str | None) -> str | None:
+    """The noun a count counts, from the lower-case words after the number."""
+    if not words:
+        return None
+    candidates: list[str] = []
+    for word in words.split():
+        if word.lower() in _COUNT_STOP:
+            break
+        candidates.append(word)
+    for word in candidates:
+        lower = word.lower()
+        plural = lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
+        if plural or lower in _IRREGULAR_PLURALS:
+            return word
+    return candidates[0] if candidates else None
+
+
 def _number(text: str, scale: str | None) -> float:
     value = float(text.replace(",", ""))
     if scale:
@@ -223,7 +301,7 @@ def _noun_unit(word: str) -> str:
 
 def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Every quantity, money amount, percentage, date and year in the sentence, in order."""
-    text = spell_out_numbers(sentence)
+    text = decimal_fractions(spell_out_numbers(sentence))
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, Quantity]] = []
 
@@ -280,10 +358,16 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
         span = (m.start(), m.end("num") if m["scale"] is None else m.end("scale"))
         if not free(span):
             continue
-        noun = m["noun"]
+        if _is_label(text, m.start()):
+            taken.append(span)  # part of a name, not an amount
+            continue
+        noun = _counted_noun(m["words"])
         amount = _number(m["num"], m["scale"])
-        if noun and noun.lower() not in _COUNT_STOP:
-            add((m.start(), m.end()), Quantity("count", amount, _noun_unit(noun), m[0].strip()))
+        if noun:
+            end = m.start("words") + m["words"].index(noun) + len(noun)
+            add(
+                (m.start(), end), Quantity("count", amount, _noun_unit(noun), text[m.start() : end])
+            )
         else:
             add(span, Quantity("number", amount, "", text[span[0] : span[1]].strip()))
     return tuple(q for _, q in sorted(found, key=lambda item: item[0]))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,23 @@ def test_every_setting_is_documented_in_the_readme():
     for name in Settings.model_fields:
         env = "DATABASE_URL" if name == "database_url" else f"CLAIMTRACK_{name.upper()}"
         assert env in readme, f"{env} is not documented in README.md"
+
+
+def test_readme_defaults_agree_with_the_settings():
+    """Each settings row of the README whose default is a literal shows the code's default."""
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| `(CLAIMTRACK_[A-Z_]+)` \| `([^`]*)` \|", readme, flags=re.MULTILINE)
+    checked = 0
+    for env, shown in rows:
+        field = Settings.model_fields[env.removeprefix("CLAIMTRACK_").lower()]
+        default = field.default
+        if default is None or callable(field.default_factory) or "…" in shown:
+            continue
+        if isinstance(default, bool):
+            assert shown == str(default).lower(), env
+        elif isinstance(default, int | float):
+            assert float(shown.replace("_", "")) == float(default), (env, shown, default)
+        else:
+            assert shown == str(default), env
+        checked += 1
+    assert checked >= 20

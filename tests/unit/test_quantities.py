@@ -94,3 +94,56 @@ def test_conversions_round_trip(amount, unit_a, unit_b):
 def test_normalisation_preserves_order(x, y, unit):
     qx, qy = only(f"It was {x} {unit} then."), only(f"It was {y} {unit} then.")
     assert (x < y) == (qx.value < qy.value)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The S&P 500 closed higher on Monday.",
+        "Phase 1 trials began last week.",
+        "Article 5 of the treaty was invoked.",
+        "The Boeing 737 was grounded.",
+        "Covid-19 spread quickly.",
+        "The FTSE 100 fell sharply.",
+        "On 9/11 the towers fell.",
+        "The shop is open 24/7 now.",
+    ],
+)
+def test_names_labels_and_slashed_tokens_are_not_quantities(sentence):
+    assert extract_quantities(sentence) == ()
+
+
+def test_a_capitalised_word_opening_the_sentence_does_not_make_a_label():
+    assert only("Only 5 people came.").value == 5
+    assert only("About 240 families left.").unit == "family"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("The bond rose 7/32 in price.", 7 / 32),
+        ("Prices rose 2½ points.", 2.5),
+        ("It was 3/4 full.", 0.75),
+    ],
+)
+def test_fractions_are_one_number(sentence, value):
+    assert math.isclose(only(sentence).value, value)
+
+
+def test_mixed_numbers_with_units():
+    quantity = only("The works lasted 1-1/2 years.")
+    assert quantity.kind == "duration"
+    assert math.isclose(quantity.value, 1.5 * 31_557_600)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("The index measures it against six major currencies.", "currency"),
+        ("Officials counted 300 newly arrived refugees on Friday.", "refugee"),
+        ("3 million people were vaccinated.", "people"),
+        ("5,000 troops arrived.", "troop"),
+    ],
+)
+def test_the_counted_noun_is_not_the_adjective_before_it(sentence, unit):
+    assert only(sentence).unit == unit
