@@ -70,6 +70,13 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer|n[’']t)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _QUOTE_OPEN = '“"‘'
 MAX_SENTENCE_CHARS = 1500
+# "NEW YORK (Reuters) -", "WASHINGTON, March 3 (AP) —", "LONDON — ": a place in capitals,
+# perhaps a date, perhaps an agency in brackets, then a dash, opening a paragraph.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3})"
+    r"(?:,\s[A-Z][\w.]*(?:\s\d{1,2})?(?:,\s\d{4})?)?"
+    r"(?:\s\([^()]{1,40}\))?\s?[-—–]{1,2}\s+"
+)
 _QUOTE_CLOSE = '”"’'
 
 
@@ -211,14 +218,36 @@ def extract_claims(
             _credit_previous(drafts, previous_quoted, credit)
             previous_quoted = []
             continue
+        paragraph = strip_dateline(paragraph)
         tracker.learn_titled_names(paragraph)
-        sentences = [s if len(s) <= MAX_SENTENCE_CHARS else "" for s in split_sentences(paragraph)]
+        sentences = [s if is_claim_shaped(s) else "" for s in split_sentences(paragraph)]
         found = _sentence_speakers(sentences, tracker)
         drafts_here, previous_quoted = _paragraph_claims(
             p_index, sentences, found, publication, cutoff, keep_anchored, len(drafts)
         )
         drafts.extend(drafts_here)
     return drafts
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The paragraph without a wire dateline ("NEW YORK (Reuters) - ") in front."""
+    match = _DATELINE.match(paragraph)
+    if match is None or len(match[0]) > 80:
+        return paragraph
+    plain_hyphen = "(" not in match[0] and not any(dash in match[0] for dash in "—–")
+    if plain_hyphen and sum(c.isalpha() for c in match[0].split(",")[0]) < 4:
+        return paragraph  # "US - China talks": a short word and a hyphen are no dateline
+    rest = paragraph[match.end() :]
+    return rest if rest[:1].isupper() or rest[:1] in '“"‘' else paragraph
+
+
+def is_claim_shaped(sentence: str) -> bool:
+    """Not too long to be one claim, and not an aside in brackets ("(Graphic: ...)",
+    "(Reporting by ...)"), which is page furniture."""
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return False
+    stripped = sentence.strip()
+    return not (stripped.startswith(("(", "[")) and stripped.endswith((")", "]", ").", "].")))
 
 
 def _sentence_speakers(

@@ -174,3 +174,31 @@ def test_anchored_sentences_are_kept_below_the_threshold():
         keep_anchored=False,
     )
     assert dropped == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "claim"),
+    [
+        ("NEW YORK (Reuters) - U.S. stocks fell 2% on Monday.", "U.S. stocks fell 2% on Monday."),
+        (
+            "WASHINGTON, March 3 (AP) — The Senate voted 52 to 48 on the bill.",
+            "The Senate voted 52 to 48 on the bill.",
+        ),
+        ("LONDON — Britain will spend £2 billion on flood defences.", "Britain will spend"),
+        ("US - China trade fell 12% in 2023, customs data showed.", "US - China trade fell"),
+    ],
+)
+def test_datelines_are_not_part_of_claims(paragraph, claim):
+    article = ArticleText("https://example.org/a", None, "t", None, None, None, None, (paragraph,))
+    texts = [d.text for d in extract_claims(article, publication="Wire")]
+    assert texts and texts[0].startswith(claim)
+
+
+def test_bracketed_asides_are_not_claims():
+    paragraph = (
+        "The euro rose 1.2% against the dollar on Monday. (Graphic: World FX rates - here) "
+        "(Reporting by Jane Doe; Editing by Tom Roe)"
+    )
+    article = ArticleText("https://example.org/a", None, "t", None, None, None, None, (paragraph,))
+    texts = [d.text for d in extract_claims(article, publication="Wire")]
+    assert texts == ["The euro rose 1.2% against the dollar on Monday."]
