@@ -129,8 +129,9 @@ class Settings(BaseSettings):
         ge=0.0,
         lt=1.0,
         description=(
-            "Relative tolerance when comparing quantities written in different units "
-            "(20 km vs 12.4 miles); quantities in the same unit must be equal."
+            "Amounts written in different units are equal when the ranges their written "
+            "precision allows overlap ('12 miles' is 11.5 to 12.5 miles, so it repeats '20 km'); "
+            "this caps each range, relative to the amount. The same unit must match exactly."
         ),
     )
     fetch_timeout_s: float = Field(

@@ -378,10 +378,36 @@ def _month_key(name: str) -> int:
     return _MONTHS.get(key) or _MONTHS[key[:3]]
 
 
+_WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.(?P<decimals>\d+))?")
+
+
+def relative_precision(quantity: Quantity) -> float:
+    """How precisely the amount was written, relative to it: half of its last significant
+    digit ("12 miles": 0.5/12; "12.4 miles": 0.05/12.4; "450 million": 5/450, trailing zeros
+    of a whole number being rounding)."""
+    match = _WRITTEN_NUMBER.search(quantity.surface)
+    if match is None:
+        return 0.0
+    digits = match[0].replace(",", "")
+    number = float(digits)
+    if number == 0:
+        return 0.0
+    if match["decimals"]:
+        half_step = 0.5 * 10 ** -len(match["decimals"])
+    else:
+        trailing_zeros = len(digits) - len(digits.rstrip("0"))
+        half_step = 0.5 * 10**trailing_zeros
+    return half_step / number
+
+
 def same_amount(a: Quantity, b: Quantity, tolerance: float) -> bool:
-    """Equal within `tolerance` (relative) when the two were written in different units (the
-    conversion and its rounding blur them); exactly equal otherwise."""
+    """Written in the same unit: exactly equal. In different units (20 km, 12 miles): the
+    ranges their written precision allows overlap ("12 miles" is 11.5 to 12.5 miles, so it
+    repeats "20 km"; "12.4 miles" is tighter), each range at most `tolerance` of the amount."""
     if (a.kind, a.unit) != (b.kind, b.unit):
         return False
-    allowed = tolerance if a.written_unit != b.written_unit else 1e-9
-    return math.isclose(a.value, b.value, rel_tol=allowed, abs_tol=1e-9)
+    if a.written_unit == b.written_unit:
+        return math.isclose(a.value, b.value, rel_tol=1e-9, abs_tol=1e-9)
+    spread_a = min(relative_precision(a), tolerance) * abs(a.value)
+    spread_b = min(relative_precision(b), tolerance) * abs(b.value)
+    return abs(a.value - b.value) <= spread_a + spread_b + 1e-9

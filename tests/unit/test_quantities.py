@@ -147,3 +147,19 @@ def test_mixed_numbers_with_units():
 )
 def test_the_counted_noun_is_not_the_adjective_before_it(sentence, unit):
     assert only(sentence).unit == unit
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("It is 20 km away.", "It is 12 miles away.", True),  # 11.5-12.5 miles holds 20 km
+        ("It is 20 km away.", "It is 12.4 miles away.", True),
+        ("It is 20.5 km away.", "It is 12.4 miles away.", False),  # 12.35-12.45 misses 12.74
+        ("It is 20 km away.", "It is 15 miles away.", False),
+        ("Fire burned 12,000 hectares.", "Fire burned 29,650 acres.", True),
+        ("It weighs 2 kg.", "It weighs 4.4 pounds.", True),
+        ("It weighs 2.00 kg.", "It weighs 4.5 pounds.", False),
+    ],
+)
+def test_amounts_in_other_units_compare_within_the_written_precision(first, second, same):
+    assert same_amount(only(first), only(second), 0.05) is same
