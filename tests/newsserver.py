@@ -7,11 +7,12 @@ import hashlib
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.conftest import FIXTURES
+from tests.scriptedserver import Handler as ScriptedHandler
 
 PAGES = {
     "/news/reservoir": (FIXTURES / "articles" / "01-valley-post-reservoir.html").read_bytes(),
@@ -80,26 +81,7 @@ class Site:
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def send(
-            self,
-            status: int,
-            body: bytes = b"",
-            kind: str = "text/html; charset=utf-8",
-            headers: dict[str, str] | None = None,
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with suppress(BrokenPipeError, ConnectionResetError):  # a client that timed out
-                self.wfile.write(body)
-
+    class Handler(ScriptedHandler):  # its quiet log and send()
         def send_cacheable(self, body: bytes, kind: str = "text/html; charset=utf-8") -> None:
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             if self.headers.get("If-None-Match") == etag:

@@ -393,10 +393,10 @@ def relative_precision(quantity: Quantity) -> float:
     if number == 0:
         return 0.0
     if match["decimals"]:
-        half_step = 0.5 * 10 ** -len(match["decimals"])
+        half_step = 0.5 * 10.0 ** -len(match["decimals"])
     else:
         trailing_zeros = len(digits) - len(digits.rstrip("0"))
-        half_step = 0.5 * 10**trailing_zeros
+        half_step = 0.5 * 10.0**trailing_zeros
     return half_step / number
 
 

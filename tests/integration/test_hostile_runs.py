@@ -19,6 +19,7 @@ from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_source, ingest_targets
 from tasks.storage import store
 from tasks.storage.database import connect, ensure_database
+from tests.integration.test_sources import site_settings
 from tests.scriptedserver import Handler, fails_first, page, scripted_site
 
 pytestmark = pytest.mark.integration
@@ -40,18 +41,10 @@ RESERVOIR = story("The Kestrel Dale reservoir holds 38 percent of its capacity, 
 
 
 def web_settings(db_url: str, site, tmp_path: Path, **overrides) -> Settings:
-    values = dict(
-        database_url=db_url,
-        home=tmp_path / "home",
-        allow_hosts=[f"127.0.0.1:{site.port}"],
-        fetch_timeout_s=2,
-        fetch_host_delay_s=0.0,
-        fetch_backoff_s=0.01,
-        fetch_retries=0,
-        article_retry_backoff_s=0.0,
-    )
+    """The fetching tests' settings, with no retries within a run and no wait between runs."""
+    values = dict(fetch_timeout_s=2, fetch_retries=0, article_retry_backoff_s=0.0)
     values.update(overrides)
-    return Settings(**values)
+    return site_settings(db_url, site.port, tmp_path, fetch_max_bytes=5_000_000, **values)
 
 
 def feed(site, paths) -> bytes:
