@@ -60,6 +60,9 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# URLs longer than this are not used as keys (PostgreSQL indexes about 2.7 KB at most): such a
+# page is fetched in full each time, and is not retried on a later run
+MAX_KEY_URL_CHARS = 2000
 MATCHING_LOCK_ID = 0x636C616D63  # "clamc": storing and matching claims, one run at a time
 
 
@@ -340,7 +343,7 @@ def get_validators(conn: Connection, urls: Sequence[str]) -> dict[str, Validator
 
 
 def save_validators(conn: Connection, document: FetchedDocument) -> None:
-    if not (document.etag or document.last_modified):
+    if not (document.etag or document.last_modified) or len(document.target) > MAX_KEY_URL_CHARS:
         return
     with conn.transaction():
         _run(
@@ -537,7 +540,7 @@ def record_retries(
     or unchanged ones leave the retry list."""
     with conn.transaction():
         for outcome in outcomes:
-            if outcome.status == "failed":
+            if outcome.status == "failed" and len(outcome.target) <= MAX_KEY_URL_CHARS:
                 params = {"source_id": source_id, "url": outcome.target, "error": outcome.reason}
                 _run(conn, "record_retry", {**params, "limit": limit, "backoff_s": backoff_s})
         done = [o.target for o in outcomes if o.status != "failed"]

@@ -462,3 +462,21 @@ def test_a_value_over_the_index_limit_is_a_clear_error(conn, settings, tmp_path)
         conn, [str(huge_site)], settings=settings, fetch=lambda t, _v: Fetcher(settings).fetch(t)
     )
     assert report.outcomes[0].status == "ingested", report.outcomes[0].reason
+
+
+def test_a_huge_url_fails_or_passes_alone_and_never_stops_the_run(conn, db_url, tmp_path):
+    with scripted_site() as site:
+        long_path = "/story-" + secrets.token_hex(3_000)
+        site.routes[long_path] = page(BRIDGE, etag='"v1"')
+        site.routes["/reservoir"] = page(RESERVOIR, etag='"v2"')
+        site.routes["/feed.xml"] = page(
+            feed(site, [long_path, "/reservoir"]), "application/rss+xml"
+        )
+        settings = web_settings(db_url, site, tmp_path)
+        source = add_feed(conn, "kestrel", site.url("/feed.xml"))
+        report = run_source(conn, settings, source)
+        by_path = {o.target.removeprefix(site.base): o for o in report.outcomes}
+        assert by_path["/reservoir"].status == "ingested"
+        assert by_path[long_path].status == "failed"
+        assert "too large" in by_path[long_path].reason
+        assert store.get_run(conn, report.run_id)["status"] == "finished"
