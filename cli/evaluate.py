@@ -55,11 +55,27 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "splits only, measured in the same run against plain BM25 over the same words.",
     )
     matching.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    news = evaluations.add_parser(
+        "news",
+        help="claims, speakers and quantities on labelled news (NewsClaims, PolNeAR, quantulum3)",
+        description="Claim detection and claimer F1 on NewsClaims dev (scored as its official "
+        "script does), speaker accuracy on PolNeAR dev attributions, and quantity F1 (value and "
+        "unit) on quantulum3's test cases and our news-style fixtures; sentences per second.",
+    )
+    news.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    news.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="JSONL",
+        help="news-style quantity fixtures (default: tests/fixtures/quantities_news.jsonl)",
+    )
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "claims":
         return eval_claims(args)
+    if args.what == "news":
+        return eval_news(args)
     if args.what == "matching":
         return eval_matching(args)
     from tasks.evaluation import extraction as evaluation
@@ -117,5 +133,27 @@ def eval_matching(args: argparse.Namespace) -> int:
     print(
         f"ct2020_map5={result.ct2020_map5:.3f} ct2022_map5={result.ct2022_map5:.3f} "
         f"pairs_f1={pairs.f1:.3f}"
+    )
+    return 0
+
+
+REPO_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "quantities_news.jsonl"
+
+
+def eval_news(args: argparse.Namespace) -> int:
+    from tasks.evaluation.news import FIGURES, evaluate
+
+    fixtures = args.fixtures or (REPO_FIXTURES if REPO_FIXTURES.exists() else None)
+    scores = evaluate(args.data_dir, fixtures)
+    for line in scores.details:
+        print(line)
+    figures = scores.figures
+    print(
+        " ".join(
+            f"{name}={figures[name]:.0f}"
+            if name == "sentences_per_s"
+            else f"{name}={figures[name]:.3f}"
+            for name in FIGURES
+        )
     )
     return 0

@@ -1,0 +1,40 @@
+"""The news evaluation's scoring pieces, our quantity fixtures, and `eval news` end to end on
+the shared data (skipped when ../shared is absent)."""
+
+import pytest
+
+from tasks.evaluation.news import (
+    FIGURES,
+    evaluate,
+    fixture_cases,
+    quantity_counts,
+    token_f1,
+)
+from tests.conftest import FIXTURES, SHARED
+
+QUANTITY_FIXTURES = FIXTURES / "quantities_news.jsonl"
+
+
+def test_token_f1_is_squads():
+    assert token_f1("Zhao Lijian", "Zhao Lijian") == 1.0
+    assert token_f1("The WHO", "WHO") == 1.0  # articles and punctuation ignored
+    assert token_f1("Scientists", "Some scientists") == pytest.approx(2 / 3)
+    assert token_f1("<AUTHOR>", "Zhao Lijian") == 0.0
+
+
+def test_quantity_fixtures_are_read_right():
+    cases = fixture_cases(QUANTITY_FIXTURES)
+    assert len(cases) >= 30
+    right, found, expected = quantity_counts(cases)
+    precision, recall = right / found, right / expected
+    assert 2 * precision * recall / (precision + recall) >= 0.95
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "newsclaims").exists(), reason="needs ../shared/data")
+def test_eval_news_end_to_end():
+    scores = evaluate(SHARED / "data", QUANTITY_FIXTURES)
+    assert set(FIGURES) <= set(scores.figures)
+    for name in FIGURES[:-1]:
+        assert 0.0 <= scores.figures[name] <= 1.0, name
+    assert scores.figures["sentences_per_s"] > 0
+    assert any(line.startswith("polnear") for line in scores.details)
