@@ -11,7 +11,8 @@ REPORTING_VERBS = (
     "asserted|asserts|maintained|maintains|explained|explains|announced|announces|declared|"
     "declares|tweeted|posted|stressed|stresses|emphasized|emphasised|acknowledged|admitted|"
     "denied|denies|alleged|alleges|suggested|suggests|predicted|predicts|estimated|estimates|"
-    "reported|reports|confirmed|confirms|blamed|blames|promised|promises|vowed|vows|pledged"
+    "reported|reports|confirmed|confirms|blamed|blames|promised|promises|vowed|vows|pledged|"
+    "urged|urges|believes|contended|contends|countered|counters"
 )
 _NAME_TOKEN = r"[A-Z][\w'’.-]*"
 _NAME = rf"{_NAME_TOKEN}(?:\s+(?:of\s+|de\s+|van\s+|von\s+|al-)?{_NAME_TOKEN}){{0,6}}"
@@ -29,6 +30,31 @@ _NAME_VERB = re.compile(rf"{_SUBJECT}{_APPOSITIVE}{_TIME_WORDS}\s+(?:{REPORTING_
 _VERB_NAME = re.compile(rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+(?P<name>{_NAME})")
 # "according to the Kremlin", "according to Putin"
 _ACCORDING = re.compile(rf"\baccording to\s+(?:the\s+)?(?P<name>{_NAME})")
+# "officials said", "a senior campaign source told", "scientists say", "the report found": a
+# described source, not a name (credited as written, without its article)
+_GROUP_NOUNS = (
+    r"officials?|sources?|spokes(?:man|woman|person)|scientists?|experts?|researchers?|"
+    r"analysts?|doctors?|critics?|residents?|witnesses|witness|police|authorities|"
+    r"investigators?|prosecutors?|economists?|lawmakers?|legislators?|aides?|advisers?|"
+    r"advisors?|diplomats?|observers?|supporters?|opponents?|activists?|organizers?|"
+    r"organisers?|historians?|epidemiologists?|virologists?|report|study|survey|poll|"
+    r"statement|data|figures|documents?|memo|filing|lawsuit|complaint|campaign|administration|"
+    r"government|company|ministry|department|agency|committee|council|court|city|party|union"
+)
+_GROUP = (
+    r"(?P<name>(?:(?:a|an|the|some|many|most|other|two|three|several|senior|top|local|"
+    r"federal|state|government|health|campaign|intelligence|military|police|administration|"
+    rf"white\s+house|u\.s\.)\s+){{0,4}}(?:{_GROUP_NOUNS}))"
+)
+_GROUP_VERB = re.compile(
+    rf"(?<![\w-]){_GROUP}{_APPOSITIVE}{_TIME_WORDS}\s+(?:have\s+|has\s+)?"
+    rf"(?:{REPORTING_VERBS}|think|believe|found|find|shows?|showed|concluded)\b",
+    re.IGNORECASE,
+)
+_VERB_GROUP = re.compile(rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+{_GROUP}\b")
+_ACCORDING_GROUP = re.compile(rf"\baccording to\s+{_GROUP}\b", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+
 # "— Sergey Radchenko (@DrRadchenko) November 17, 2021"
 _DASH_CREDIT = re.compile(rf"^[—―–-]\s*(?P<name>{_NAME})")
 
@@ -59,9 +85,27 @@ def is_pronoun(name: str) -> bool:
     return name.lower() in ("he", "she", "they")
 
 
+_INSTITUTION = re.compile(
+    r"\b(?:Ministry|Department|Office|Agency|Council|Commission|Committee|Court|Police|"
+    r"Government|Party|Union|Bank|Services?|Authority|Administration|Organi[sz]ation|Institute|"
+    r"University|Board|Bureau|Corporation|Company|Group|Foundation|Association|Center|Centre|"
+    r"Inc|Ltd|Agency|Assembly|Parliament|Congress|Senate|Kremlin|Pentagon)\b"
+)
+# a ticker or an index code ("Nasdaq Composite.IXIC", "US10YT", ".SPX") is never a speaker
+_TICKER = re.compile(r"\.[A-Z]{2,}|^[A-Z]*\d[A-Z\d]*$|^[A-Z]{2,}\d")
+
+
 def normalise_name(raw: str) -> str | None:
     """'Russian President Vladimir Putin' -> 'Vladimir Putin'; 'Dr. Sergey Radchenko' ->
-    'Sergey Radchenko'; None when nothing name-like is left."""
+    'Sergey Radchenko'; 'the Foreign Ministry' -> 'Foreign Ministry' (an institution keeps its
+    whole name); None when nothing name-like is left, or for a ticker symbol."""
+    if any(_TICKER.search(token) for token in raw.split()):
+        return None
+    if _INSTITUTION.search(raw):
+        words = _LEADING_ARTICLE.sub("", raw.strip(" ,.;:")).split()
+        words = [w.rstrip("’'s") if w.endswith(("’s", "'s")) else w for w in words]
+        if words and words[0][:1].isupper() and words[0].lower() not in _NOT_NAMES:
+            return " ".join(words[-8:])
     tokens = [t.strip(",.;:’'") if not t.endswith(".") or len(t) > 3 else t for t in raw.split()]
     tokens = [t.rstrip("’'s") if t.endswith(("’s", "'s")) else t for t in tokens]
     last_title = -1
@@ -106,7 +150,8 @@ class SpeakerTracker:
 
 
 def attributed_speaker(sentence: str, tracker: SpeakerTracker) -> str | None:
-    """The speaker this sentence names through a reporting verb, if any."""
+    """The speaker this sentence names through a reporting verb, if any: a person or body by
+    name, else a described source ("officials", "a campaign source") as written."""
     for pattern in (_NAME_VERB, _VERB_NAME, _ACCORDING):
         for match in pattern.finditer(sentence):
             raw = match["name"]
@@ -115,6 +160,11 @@ def attributed_speaker(sentence: str, tracker: SpeakerTracker) -> str | None:
             speaker = tracker.canonical(raw)
             if speaker:
                 return speaker
+    for group_pattern in (_GROUP_VERB, _VERB_GROUP, _ACCORDING_GROUP):
+        found = group_pattern.search(sentence)
+        if found:
+            described = _LEADING_ARTICLE.sub("", " ".join(found["name"].split()))
+            return described[:1].upper() + described[1:]
     return None
 
 

@@ -39,3 +39,30 @@ def test_attribution_patterns(sentence):
 
 def test_no_speaker_without_attribution():
     assert attributed_speaker("Taxes will fall by 2% next year.", SpeakerTracker()) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("the Foreign Ministry", "Foreign Ministry"),
+        ("Department of Social Services", "Department of Social Services"),
+        ("Nasdaq Composite.IXIC", None),
+        ("US10YT", None),
+    ],
+)
+def test_institutions_keep_their_whole_name_and_tickers_are_no_speakers(raw, name):
+    assert normalise_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The vaccine is safe for children, scientists say.", "Scientists"),
+        ("Senior campaign officials said the rally would go ahead.", "Senior campaign officials"),
+        ("A source told the paper that the deal was dead.", "Source"),
+        ("According to the report, rents rose 9% last year.", "Report"),
+        ("The administration has promised a veto of the bill.", "Administration"),
+    ],
+)
+def test_described_sources_are_speakers(sentence, speaker):
+    assert attributed_speaker(sentence, SpeakerTracker()) == speaker
