@@ -162,11 +162,13 @@ class Interrupt:
     error that surfaces first may be theirs; once a signal came, the run was interrupted."""
 
     received = False
+    owner_pid = 0  # forked helpers (a benchmark's worker pool) inherit the handler, not the role
 
     @classmethod
     def install(cls) -> dict[int, Any]:
         """Handle both signals; the handlers they had, to restore."""
         cls.received = False
+        cls.owner_pid = os.getpid()
         previous: dict[int, Any] = {}
         for signum in (signal.SIGINT, signal.SIGTERM):
             with suppress(ValueError):  # not the main thread: leave signals alone
@@ -180,6 +182,10 @@ class Interrupt:
 
     @classmethod
     def _handle(cls, signum: int, frame: object) -> None:
+        if os.getpid() != cls.owner_pid:  # a forked worker: behave as if nothing was installed
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         if cls.received:
             return  # a second signal while shutting down: let the first one finish
         cls.received = True
