@@ -81,6 +81,7 @@ _SCALES = {
     "b": 1e9,
     "trillion": 1e12,
     "tn": 1e12,
+    "t": 1e12,  # after a currency symbol only ("$2.1T"); elsewhere "t" is a tonne
 }
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {
@@ -124,7 +125,8 @@ _MONTH_NAMES = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+# an ordinal ("21st century", "the 3rd quarter") is a position, not an amount
+_DIGITS = r"(?!0\d)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])(?!(?:st|nd|rd|th)\b)"
 # a number never continues a slashed token ("9/11", "3/4/2020"); fractions are made decimal first
 _NUM = r"(?<![\w.,/])" + _DIGITS + r"(?!/\d)"
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kmb])\b)?"
@@ -137,7 +139,10 @@ _DATE_DMY = re.compile(
 )
 _DATE_MD = re.compile(rf"\b{_MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s+\d)")
 _DATE_MY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:1[89]|20)\d\d)\b")
-_MONEY_SYMBOL = re.compile(rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_SCALE}", re.IGNORECASE)
+_MONEY_SCALE = _SCALE.replace("|[kmb]", "|[kmbt]")
+_MONEY_SYMBOL = re.compile(
+    rf"(?P<cur>US\$|\$|€|£|¥|₹)\s?(?P<num>{_DIGITS}){_MONEY_SCALE}", re.IGNORECASE
+)
 _MONEY_WORD = re.compile(
     rf"(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{'|'.join(_CURRENCY_WORDS)})\b", re.IGNORECASE
 )
@@ -217,6 +222,39 @@ def spell_out_numbers(text: str) -> str:
     return _NUMBER_WORD_RUN.sub(convert, text)
 
 
+_FRACTION_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+    "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_NUMERATORS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+# "a third of voters", "two thirds", "three quarters", "half of the residents": a numerator word
+# is required ("the third quarter" is an ordinal), except for "half" before "of" or a determiner
+_FRACTION_WORDS = re.compile(
+    rf"\b(?:(?P<numerator>{'|'.join(_NUMERATORS)})[\s-]+(?P<denominator>"
+    rf"{'|'.join(_FRACTION_DENOMINATORS)})|(?P<half>half)(?=\s+(?:of|the|a|an|its|their)\b))\b",
+    re.IGNORECASE,
+)
+
+
+def fraction_words(text: str) -> str:
+    """'a third of voters' -> '0.333333 of voters'; 'half of them' -> '0.5 of them'."""
+
+    def convert(match: re.Match[str]) -> str:
+        if match["half"]:
+            return "0.5"
+        value = (
+            _NUMERATORS[match["numerator"].lower()]
+            / _FRACTION_DENOMINATORS[match["denominator"].lower()]
+        )
+        return f"{value:.6g}"
+
+    return _FRACTION_WORDS.sub(convert, text)
+
+
 def decimal_fractions(text: str) -> str:
     """'1-1/2' -> '1.5', '7/32' -> '0.21875', '2½' -> '2.5'. Only fractions with a common
     denominator (halves to 64ths, hundredths), or after a whole number, are fractions: '9/11'
@@ -250,6 +288,8 @@ def _is_label(text: str, start: int) -> bool:
     if not word or word[0].isdigit():
         return False
     if word.lower() in _LABEL_WORDS or "&" in word:
+        return True
+    if before[1].endswith("-") and word.isupper():  # "F-35", "OAO-1", "G-20"
         return True
     opens_sentence = (
         not text[: before.start(1)].strip() or text[: before.start(1)].rstrip()[-1:] in '.!?:;"“('
@@ -301,7 +341,7 @@ def _noun_unit(word: str) -> str:
 
 def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Every quantity, money amount, percentage, date and year in the sentence, in order."""
-    text = decimal_fractions(spell_out_numbers(sentence))
+    text = decimal_fractions(spell_out_numbers(fraction_words(sentence)))
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, Quantity]] = []
 

@@ -163,3 +163,27 @@ def test_the_counted_noun_is_not_the_adjective_before_it(sentence, unit):
 )
 def test_amounts_in_other_units_compare_within_the_written_precision(first, second, same):
     assert same_amount(only(first), only(second), 0.05) is same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("A third of voters backed the plan.", 1 / 3),
+        ("Three quarters of the homes were flooded.", 0.75),
+        ("Half of the residents left.", 0.5),
+    ],
+)
+def test_fraction_words_are_numbers(sentence, value):
+    assert math.isclose(only(sentence).value, value, rel_tol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The third quarter was weak.", "We are in the 21st century.", "The F-35 flew over."],
+)
+def test_ordinals_and_model_names_are_not_quantities(sentence):
+    assert extract_quantities(sentence) == ()
+
+
+def test_money_with_a_trillion_letter():
+    assert only("Its GDP is $2.174T.").value == 2.174e12
