@@ -170,9 +170,25 @@ def clip(value: str | None, limit: int) -> str | None:
     return value[: limit - 1].rstrip() + "…"
 
 
+# Page furniture that reads like prose: affiliate disclaimers, cookie banners, comment and
+# contact forms, error pages. Only short paragraphs are judged by it (a story may quote one).
+_FURNITURE = re.compile(
+    r"\b(?:affiliate links?|(?:may|might) (?:earn|receive) (?:a |an )?(?:small )?"
+    r"(?:commission|affiliate)|we use cookies|(?:this|our) (?:site|website) uses cookies|"
+    r"accept (?:all )?cookies|cookie (?:policy|settings)|your email address will not be "
+    r"published|required fields are marked|thank you for (?:your message|contacting us|"
+    r"subscribing|signing up)|your message has been sent|page (?:was )?not found|404 error|"
+    r"enable javascript|javascript is (?:disabled|required)|upgrade your browser)\b",
+    re.IGNORECASE,
+)
+MAX_FURNITURE_CHARS = 400
+
+
 def is_story_paragraph(text: str) -> bool:
-    """Drop short scraps, prompts and all-capital headlines of other stories."""
+    """Drop short scraps, prompts, page furniture and all-capital headlines of other stories."""
     if len(text) < MIN_PARAGRAPH_CHARS or _BOILERPLATE_LINE.match(text):
+        return False
+    if len(text) <= MAX_FURNITURE_CHARS and _FURNITURE.search(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.8)

@@ -162,3 +162,16 @@ def test_loose_text_beside_a_headline_becomes_paragraphs():
         "Schools will stay closed on Monday, the council said.",
         "Roads north of the town remain shut to all traffic tonight.",
     )
+
+
+def test_disclaimers_banners_and_forms_are_never_the_story():
+    furniture = [
+        "This article contains affiliate links; we may earn a commission on purchases.",
+        "We use cookies to improve your experience. Accept all cookies to continue.",
+        "Your email address will not be published. Required fields are marked *",
+        "Thank you for your message. We will get back to you within two days.",
+    ]
+    story = "The council said the Kestrel Dale bridge will cost $450 million to build by 2027."
+    html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in [*furniture, story])
+    article = parse_html(html + "</article></body></html>", "https://example.org/a")
+    assert article.paragraphs == (story,)
