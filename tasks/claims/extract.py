@@ -211,6 +211,7 @@ def extract_claims(
     tracker = SpeakerTracker()
     drafts: list[ClaimDraft] = []
     previous_quoted: list[int] = []
+    open_quote_speaker: str | None = None  # whose quote runs on into the next paragraph
     for p_index, paragraph in enumerate(article.paragraphs):
         deadline.check(f"extracting claims (paragraph {p_index + 1} of {len(article.paragraphs)})")
         credit = dash_credit(paragraph, tracker)
@@ -221,7 +222,7 @@ def extract_claims(
         paragraph = strip_dateline(paragraph)
         tracker.learn_titled_names(paragraph)
         sentences = [s if is_claim_shaped(s) else "" for s in split_sentences(paragraph)]
-        found = _sentence_speakers(sentences, tracker)
+        found, open_quote_speaker = _sentence_speakers(sentences, tracker, open_quote_speaker)
         drafts_here, previous_quoted = _paragraph_claims(
             p_index, sentences, found, publication, cutoff, keep_anchored, len(drafts)
         )
@@ -251,21 +252,32 @@ def is_claim_shaped(sentence: str) -> bool:
 
 
 def _sentence_speakers(
-    sentences: Sequence[str], tracker: SpeakerTracker
-) -> list[tuple[str | None, bool]]:
-    """(speaker, quoted) for each sentence; quoted sentences borrow the paragraph's speaker."""
+    sentences: Sequence[str], tracker: SpeakerTracker, continued: str | None = None
+) -> tuple[list[tuple[str | None, bool]], str | None]:
+    """(speaker, quoted) for each sentence: quoted sentences borrow the paragraph's speaker,
+    or, in a paragraph that opens by continuing a quote left open by the previous one (news
+    style: no closing mark, a new opening mark), that quote's speaker. Also whose quote is still
+    open at the end of this paragraph."""
     own: list[str | None] = []
     quoted: list[bool] = []
+    continues = (
+        continued is not None
+        and sentences[:1] != [""]
+        and (next((s for s in sentences if s), "").lstrip()[:1] in _QUOTE_OPEN)
+    )
     open_quote = False
     for sentence in sentences:
         is_quoted, open_quote = _quote_state(sentence, open_quote)
         quoted.append(is_quoted)
         own.append(attributed_speaker(sentence, tracker))
     paragraph_speaker = next((s for s in own if s), None)
-    return [
+    if paragraph_speaker is None and continues:
+        paragraph_speaker = continued
+    speakers = [
         (speaker or (paragraph_speaker if is_quoted else None), is_quoted)
         for speaker, is_quoted in zip(own, quoted, strict=True)
     ]
+    return speakers, (paragraph_speaker if open_quote else None)
 
 
 def _paragraph_claims(

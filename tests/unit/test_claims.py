@@ -202,3 +202,16 @@ def test_bracketed_asides_are_not_claims():
     article = ArticleText("https://example.org/a", None, "t", None, None, None, None, (paragraph,))
     texts = [d.text for d in extract_claims(article, publication="Wire")]
     assert texts == ["The euro rose 1.2% against the dollar on Monday."]
+
+
+def test_a_quote_running_over_paragraphs_keeps_its_speaker():
+    paragraphs = (
+        "“The bridge will cost $450 million,” Mayor Elena Ortiz said. “We have the money.",
+        "“And the work will start in 2026, on time.”",
+        "Work on the tunnel will start in 2027, the council said.",
+    )
+    article = ArticleText("https://example.org/a", None, "t", None, None, None, None, paragraphs)
+    drafts = extract_claims(article, publication="Gazette", threshold=0.0)
+    speakers = {d.text: d.speaker for d in drafts}
+    assert speakers["“And the work will start in 2026, on time.”"] == "Elena Ortiz"
+    assert speakers["Work on the tunnel will start in 2027, the council said."] != "Elena Ortiz"
