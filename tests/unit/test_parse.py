@@ -175,3 +175,13 @@ def test_disclaimers_banners_and_forms_are_never_the_story():
     html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in [*furniture, story])
     article = parse_html(html + "</article></body></html>", "https://example.org/a")
     assert article.paragraphs == (story,)
+
+
+def test_pages_in_common_news_layouts_are_read_whole():
+    """Live blog, gallery, comments, paywall teaser, AMP, React comment markers, div paragraphs,
+    another language, cookie banner: scripts/make_fixture_pages.py writes them."""
+    from tasks.evaluation.extraction import load_pages, ours, shingle_counts
+
+    for page in load_pages(FIXTURES / "pages"):
+        _, false_positive, false_negative = shingle_counts(page.expected, ours(page.html, page.url))
+        assert false_positive == 0 and false_negative == 0, page.key
