@@ -138,13 +138,14 @@ def eval_matching(args: argparse.Namespace) -> int:
 
 
 REPO_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "quantities_news.jsonl"
+REPO_PARAGRAPHS = REPO_FIXTURES.with_name("news_paragraphs.jsonl")
 
 
 def eval_news(args: argparse.Namespace) -> int:
     from tasks.evaluation.news import FIGURES, evaluate
 
     fixtures = args.fixtures or (REPO_FIXTURES if REPO_FIXTURES.exists() else None)
-    scores = evaluate(args.data_dir, fixtures)
+    scores = evaluate(args.data_dir, fixtures, REPO_PARAGRAPHS)
     for line in scores.details:
         print(line)
     figures = scores.figures

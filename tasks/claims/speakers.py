@@ -39,12 +39,12 @@ _GROUP_NOUNS = (
     r"advisors?|diplomats?|observers?|supporters?|opponents?|activists?|organizers?|"
     r"organisers?|historians?|epidemiologists?|virologists?|report|study|survey|poll|"
     r"statement|data|figures|documents?|memo|filing|lawsuit|complaint|campaign|administration|"
-    r"government|company|ministry|department|agency|committee|council|court|city|party|union"
+    r"government|company|ministry|department|agency|committee|council|court|city|party|union|"
+    r"board|office|club|operator|inspectors?|regulators?|officers?|firefighters?|paramedics?"
 )
 _GROUP = (
-    r"(?P<name>(?:(?:a|an|the|some|many|most|other|two|three|several|senior|top|local|"
-    r"federal|state|government|health|campaign|intelligence|military|police|administration|"
-    rf"white\s+house|u\.s\.)\s+){{0,4}}(?:{_GROUP_NOUNS}))"
+    r"(?P<name>(?:(?:a|an|the|some|many|most|other|two|three|several)\s+)?"
+    rf"(?:[a-z][a-z.'’-]+\s+){{0,2}}(?:{_GROUP_NOUNS}))"
 )
 _GROUP_VERB = re.compile(
     rf"(?<![\w-]){_GROUP}{_APPOSITIVE}{_TIME_WORDS}\s+(?:have\s+|has\s+)?"
@@ -52,6 +52,10 @@ _GROUP_VERB = re.compile(
     re.IGNORECASE,
 )
 _VERB_GROUP = re.compile(rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+{_GROUP}\b")
+# "said grower Tomas Ferrer", "said emergency physician Ben Achebe": a lower-case role first
+_VERB_ROLE_NAME = re.compile(
+    rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+(?:[a-z][a-z-]+\s+){{1,2}}(?P<name>{_NAME})"
+)
 _ACCORDING_GROUP = re.compile(rf"\baccording to\s+{_GROUP}\b", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 
@@ -152,7 +156,7 @@ class SpeakerTracker:
 def attributed_speaker(sentence: str, tracker: SpeakerTracker) -> str | None:
     """The speaker this sentence names through a reporting verb, if any: a person or body by
     name, else a described source ("officials", "a campaign source") as written."""
-    for pattern in (_NAME_VERB, _VERB_NAME, _ACCORDING):
+    for pattern in (_NAME_VERB, _VERB_NAME, _ACCORDING, _VERB_ROLE_NAME):
         for match in pattern.finditer(sentence):
             raw = match["name"]
             if not is_pronoun(raw) and raw.split()[0].lower() in _NOT_NAMES:

@@ -13,6 +13,8 @@
 - Quantities: quantulum3's own test cases (`quantulum3_tests/quantities.json`, its conventions:
   years and counted nouns are plain numbers) and our news-style fixtures
   (`tests/fixtures/quantities_news.jsonl`): a quantity is right when its value and unit are.
+- Our written news paragraphs (`tests/fixtures/news_paragraphs.jsonl`): claims kept and their
+  speakers, against what a fact-checker marks (reported on its own line).
 """
 
 from __future__ import annotations
@@ -259,6 +261,41 @@ def evaluate_polnear(data_dir: Path, scores: NewsScores) -> int:
     return sentences
 
 
+# --- Our own paragraphs -------------------------------------------------------------------------
+
+
+def evaluate_own_paragraphs(path: Path, scores: NewsScores) -> None:
+    """Claims and speakers on our written news paragraphs (`tests/fixtures/news_paragraphs.jsonl`:
+    each line an article's paragraphs and the claims a fact-checker marks, by the opening words
+    of the sentence, with the speaker, or null for the journalist)."""
+    gold_total = kept_total = right_claims = right_speakers = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        article = json.loads(line)
+        paragraphs = article["paragraphs"]
+        kept = [d.text for d in kept_claims(paragraphs)]
+        everything = all_sentence_claims(paragraphs)
+        kept_total += len(kept)
+        for claim in article["claims"]:
+            gold_total += 1
+            opening = claim["sentence"]
+            right_claims += any(text.startswith(opening) for text in kept)
+            draft = next((d for d in everything if d.text.startswith(opening)), None)
+            speaker = draft.speaker if draft else None
+            if claim["speaker"] is None:
+                right_speakers += speaker == AUTHOR
+            else:
+                right_speakers += _names_source(speaker, claim["speaker"], "")
+    precision = right_claims / kept_total if kept_total else 0.0
+    recall = right_claims / gold_total if gold_total else 0.0
+    scores.details.append(
+        f"own          paragraphs claims={gold_total} kept={kept_total} precision={precision:.3f} "
+        f"recall={recall:.3f} f1={_f1(precision, recall):.3f} "
+        f"speaker_acc={right_speakers / max(1, gold_total):.3f}"
+    )
+
+
 # --- Quantities ---------------------------------------------------------------------------------
 
 # quantulum3 unit name -> (our kind, our base unit, factor to the base unit)
@@ -398,10 +435,14 @@ FIGURES = (
 )
 
 
-def evaluate(data_dir: Path, fixtures: Path | None = None) -> NewsScores:
+def evaluate(
+    data_dir: Path, fixtures: Path | None = None, paragraphs: Path | None = None
+) -> NewsScores:
     scores = NewsScores()
     sentences = evaluate_newsclaims(data_dir, scores)
     evaluate_polnear(data_dir, scores)
+    if paragraphs is not None and paragraphs.exists():
+        evaluate_own_paragraphs(paragraphs, scores)
     evaluate_quantities(data_dir, fixtures, scores)
     seconds = scores.extraction_seconds
     scores.figures["sentences_per_s"] = sentences / seconds if seconds else 0.0

@@ -38,3 +38,14 @@ def test_eval_news_end_to_end():
         assert 0.0 <= scores.figures[name] <= 1.0, name
     assert scores.figures["sentences_per_s"] > 0
     assert any(line.startswith("polnear") for line in scores.details)
+
+
+def test_our_paragraphs_keep_their_claims_and_speakers():
+    from tasks.evaluation.news import NewsScores, evaluate_own_paragraphs
+
+    scores = NewsScores()
+    evaluate_own_paragraphs(FIXTURES / "news_paragraphs.jsonl", scores)
+    (line,) = scores.details
+    figures = dict(part.split("=") for part in line.split() if "=" in part)
+    assert float(figures["recall"]) >= 0.9
+    assert float(figures["speaker_acc"]) >= 0.85
