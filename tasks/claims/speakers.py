@@ -53,8 +53,13 @@ _GROUP_VERB = re.compile(
 )
 _VERB_GROUP = re.compile(rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+{_GROUP}\b")
 # "said grower Tomas Ferrer", "said emergency physician Ben Achebe": a lower-case role first
+_FUNCTION_WORD = (
+    r"(?:the|a|an|that|this|these|those|his|her|its|their|our|my|your|on|in|at|to|for|of|by|"
+    r"with|from|it|he|she|they|we|i|you|there|and|but|or|if|when|while|after|before|since)\b"
+)
 _VERB_ROLE_NAME = re.compile(
-    rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+(?:[a-z][a-z-]+\s+){{1,2}}(?P<name>{_NAME})"
+    rf"\b(?:{REPORTING_VERBS}){_TIME_WORDS}\s+(?:(?!{_FUNCTION_WORD})[a-z][a-z-]+\s+){{1,2}}"
+    rf"(?P<name>{_NAME})"
 )
 _ACCORDING_GROUP = re.compile(rf"\baccording to\s+{_GROUP}\b", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)

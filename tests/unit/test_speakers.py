@@ -66,3 +66,10 @@ def test_institutions_keep_their_whole_name_and_tickers_are_no_speakers(raw, nam
 )
 def test_described_sources_are_speakers(sentence, speaker):
     assert attributed_speaker(sentence, SpeakerTracker()) == speaker
+
+
+def test_the_subject_of_the_reported_clause_is_not_the_speaker():
+    sentence = "The council said the Kestrel Dale bridge will cost $450 million."
+    assert attributed_speaker(sentence, SpeakerTracker()) == "Council"
+    role = "“It has never been this dry,” said grower Tomas Ferrer."
+    assert attributed_speaker(role, SpeakerTracker()) == "Tomas Ferrer"
