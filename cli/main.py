@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -179,6 +180,7 @@ class Interrupt:
     def restore(previous: dict[int, Any]) -> None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        logging.disable(logging.NOTSET)
 
     @classmethod
     def _handle(cls, signum: int, frame: object) -> None:
@@ -189,6 +191,9 @@ class Interrupt:
         if cls.received:
             return  # a second signal while shutting down: let the first one finish
         cls.received = True
+        # Prefect's helpers (events worker, API client) lose their dead temporary server while the
+        # process shuts down; their warnings would bury the one line that says what happened
+        logging.disable(logging.ERROR)
         _stop_prefect_retries()
         threading.Thread(target=_exit_if_still_running, daemon=True).start()
         raise KeyboardInterrupt
