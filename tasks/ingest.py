@@ -17,8 +17,6 @@ from datetime import datetime
 from itertools import chain
 from urllib.parse import urlsplit
 
-import psycopg
-
 from schemas.records import (
     FetchedDocument,
     IngestReport,
@@ -124,7 +122,7 @@ def _close_failed_run(
 ) -> None:
     # not an Exception: KeyboardInterrupt, SystemExit, Prefect's TerminationSignal (SIGTERM)
     reason = "interrupted" if not isinstance(exc, Exception) else f"{type(exc).__name__}: {exc}"
-    with suppress(ClaimtrackError, psycopg.Error):
+    with suppress(ClaimtrackError):  # the store turns every psycopg error into ours
         store.rollback(conn)
         store.finish_run(conn, run_id, outcomes, error=reason)
 

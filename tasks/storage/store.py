@@ -56,6 +56,18 @@ def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, 
     return run_query(conn, name, params)
 
 
+def rollback(conn: Connection) -> None:
+    with wrap_exceptions():
+        conn.rollback()
+
+
+def _read(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run a read-only named query and end its transaction (a listing holds no locks)."""
+    rows = run_query(conn, name, params)
+    rollback(conn)
+    return rows
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -64,11 +76,6 @@ def sha256(text: str) -> str:
 # page is fetched in full each time, and is not retried on a later run
 MAX_KEY_URL_CHARS = 2000
 MATCHING_LOCK_ID = 0x636C616D63  # "clamc": storing and matching claims, one run at a time
-
-
-def rollback(conn: Connection) -> None:
-    with wrap_exceptions():
-        conn.rollback()
 
 
 def start_run(
@@ -114,8 +121,7 @@ def finish_run(
 
 
 def get_run(conn: Connection, run_id: int) -> dict[str, Any] | None:
-    rows = _run(conn, "get_run", {"run_id": run_id})
-    rollback(conn)
+    rows = _read(conn, "get_run", {"run_id": run_id})
     return rows[0] if rows else None
 
 
@@ -308,28 +314,24 @@ def insert_match(
 
 
 def list_claims(conn: Connection, limit: int | None = None) -> list[ClaimListing]:
-    rows = _run(conn, "list_claims", {"limit": limit})
-    conn.rollback()
+    rows = _read(conn, "list_claims", {"limit": limit})
     return [ClaimListing.from_row(row) for row in rows]
 
 
 def list_flags(
     conn: Connection, kinds: Sequence[str] = FLAG_KINDS, limit: int | None = None
 ) -> list[FlagListing]:
-    rows = _run(conn, "list_flags", {"kinds": list(kinds), "limit": limit})
-    conn.rollback()
+    rows = _read(conn, "list_flags", {"kinds": list(kinds), "limit": limit})
     return [FlagListing.from_row(row) for row in rows]
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    rows = _run(conn, "counts", {})
-    conn.rollback()
+    rows = _read(conn, "counts", {})
     return {key: int(value) for key, value in rows[0].items()}
 
 
 def run_failures(conn: Connection, run_id: int) -> list[dict[str, Any]]:
-    rows = _run(conn, "run_failures", {"run_id": run_id})
-    conn.rollback()
+    rows = _read(conn, "run_failures", {"run_id": run_id})
     return rows
 
 
@@ -337,8 +339,7 @@ def get_validators(conn: Connection, urls: Sequence[str]) -> dict[str, Validator
     """Remembered ETag / Last-Modified for each of these URLs that has any."""
     if not urls:
         return {}
-    rows = _run(conn, "get_validators", {"urls": list(urls)})
-    conn.rollback()
+    rows = _read(conn, "get_validators", {"urls": list(urls)})
     return {row["url"]: Validators(row["etag"], row["last_modified"]) for row in rows}
 
 
@@ -377,14 +378,12 @@ def add_source(
 
 
 def list_sources(conn: Connection) -> list[Source]:
-    rows = _run(conn, "list_sources", {})
-    conn.rollback()
+    rows = _read(conn, "list_sources", {})
     return [Source.from_row(row) for row in rows]
 
 
 def get_source(conn: Connection, name: str) -> Source | None:
-    rows = _run(conn, "get_source", {"name": name})
-    conn.rollback()
+    rows = _read(conn, "get_source", {"name": name})
     return Source.from_row(rows[0]) if rows else None
 
 
@@ -394,8 +393,7 @@ def remove_source(conn: Connection, name: str) -> bool:
 
 
 def due_sources(conn: Connection) -> list[Source]:
-    rows = _run(conn, "due_sources", {})
-    conn.rollback()
+    rows = _read(conn, "due_sources", {})
     return [Source.from_row(row) for row in rows]
 
 
@@ -407,8 +405,7 @@ def mark_source_checked(conn: Connection, source_id: int, status: str, error: st
 
 
 def source_fetches(conn: Connection, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    rows = _run(conn, "source_fetches", {"source_id": source_id, "limit": limit})
-    conn.rollback()
+    rows = _read(conn, "source_fetches", {"source_id": source_id, "limit": limit})
     return rows
 
 
@@ -470,16 +467,14 @@ def confirm_match(conn: Connection, match_id: int, note: str) -> None:
 
 
 def list_families(conn: Connection, min_count: int = 2, limit: int | None = None) -> list[Family]:
-    rows = _run(conn, "list_families", {"min_count": min_count, "limit": limit})
-    conn.rollback()
+    rows = _read(conn, "list_families", {"min_count": min_count, "limit": limit})
     return [Family.from_row(row) for row in rows]
 
 
 def claims_in_range(
     conn: Connection, since: datetime | None, until: datetime | None
 ) -> list[StoredClaim]:
-    rows = _run(conn, "claims_in_range", {"since": since, "until": until})
-    conn.rollback()
+    rows = _read(conn, "claims_in_range", {"since": since, "until": until})
     return [StoredClaim.from_row(row) for row in rows]
 
 
@@ -517,14 +512,12 @@ def save_listing_validators(conn: Connection, source_id: int, document: FetchedD
 
 
 def due_retries(conn: Connection, source_id: int, limit: int) -> list[str]:
-    rows = _run(conn, "due_retries", {"source_id": source_id, "limit": limit})
-    rollback(conn)
+    rows = _read(conn, "due_retries", {"source_id": source_id, "limit": limit})
     return [row["url"] for row in rows]
 
 
 def waiting_retries(conn: Connection, source_id: int) -> set[str]:
-    rows = _run(conn, "waiting_retries", {"source_id": source_id})
-    rollback(conn)
+    rows = _read(conn, "waiting_retries", {"source_id": source_id})
     return {row["url"] for row in rows}
 
 
@@ -549,6 +542,5 @@ def record_retries(
 
 
 def source_retries(conn: Connection, source_id: int) -> list[dict[str, Any]]:
-    rows = _run(conn, "source_retries", {"source_id": source_id})
-    rollback(conn)
+    rows = _read(conn, "source_retries", {"source_id": source_id})
     return rows
