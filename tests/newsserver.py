@@ -4,15 +4,15 @@ some broken in the ways real sites break. Every request is recorded with its hea
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from tests.conftest import FIXTURES
 from tests.scriptedserver import Handler as ScriptedHandler
+from tests.scriptedserver import serving
 
 PAGES = {
     "/news/reservoir": (FIXTURES / "articles" / "01-valley-post-reservoir.html").read_bytes(),
@@ -147,13 +147,6 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def news_site(feed_etag: bool = False) -> Iterator[Site]:
     site = Site(feed_etag=feed_etag)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(site)) as port:
+        site.port = port
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()

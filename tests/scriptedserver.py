@@ -93,16 +93,22 @@ def fails_first(times: int, then: Answer, status: int = 503) -> Answer:
 
 
 @contextmanager
-def scripted_site(routes: dict[str, Answer] | None = None) -> Iterator[ScriptedSite]:
-    site = ScriptedSite(routes=dict(routes or {}))
-    handler = type("BoundHandler", (Handler,), {"site": site})
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve with this handler on 127.0.0.1 in a background thread; yields the port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield site
+        yield server.server_address[1]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def scripted_site(routes: dict[str, Answer] | None = None) -> Iterator[ScriptedSite]:
+    site = ScriptedSite(routes=dict(routes or {}))
+    with serving(type("BoundHandler", (Handler,), {"site": site})) as port:
+        site.port = port
+        yield site
