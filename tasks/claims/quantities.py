@@ -291,9 +291,8 @@ def _is_label(text: str, start: int) -> bool:
         return True
     if before[1].endswith("-") and word.isupper():  # "F-35", "OAO-1", "G-20"
         return True
-    opens_sentence = (
-        not text[: before.start(1)].strip() or text[: before.start(1)].rstrip()[-1:] in '.!?:;"“('
-    )
+    preceding = text[: before.start(1)].rstrip()
+    opens_sentence = not preceding or preceding[-1] in '.!?:;"“('
     return word[0].isupper() and not opens_sentence and word.lower() not in _COUNT_STOP
 
 
