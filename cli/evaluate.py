@@ -69,13 +69,19 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         metavar="JSONL",
         help="news-style quantity fixtures (default: tests/fixtures/quantities_news.jsonl)",
     )
+    news.add_argument(
+        "--speaker-model",
+        metavar="NAME",
+        help="spaCy pipeline for speakers, or none for the patterns alone "
+        "(default: CLAIMTRACK_SPEAKER_MODEL)",
+    )
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "claims":
         return eval_claims(args)
     if args.what == "news":
-        return eval_news(args)
+        return eval_news(args, settings)
     if args.what == "matching":
         return eval_matching(args)
     from tasks.evaluation import extraction as evaluation
@@ -141,11 +147,12 @@ REPO_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "qu
 REPO_PARAGRAPHS = REPO_FIXTURES.with_name("news_paragraphs.jsonl")
 
 
-def eval_news(args: argparse.Namespace) -> int:
+def eval_news(args: argparse.Namespace, settings: Settings) -> int:
     from tasks.evaluation.news import FIGURES, evaluate
 
     fixtures = args.fixtures or (REPO_FIXTURES if REPO_FIXTURES.exists() else None)
-    scores = evaluate(args.data_dir, fixtures, REPO_PARAGRAPHS)
+    speaker_model = args.speaker_model or settings.speaker_model
+    scores = evaluate(args.data_dir, fixtures, REPO_PARAGRAPHS, speaker_model)
     for line in scores.details:
         print(line)
     figures = scores.figures

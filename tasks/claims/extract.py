@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from schemas.records import ArticleText, ClaimDraft, Quantity
 from tasks.budget import NO_DEADLINE, Deadline
@@ -15,6 +16,10 @@ from tasks.claims.frames import build_frame, polarity_of
 from tasks.claims.quantities import extract_quantities
 from tasks.claims.sentences import split_sentences
 from tasks.claims.speakers import SpeakerTracker, attributed_speaker, dash_credit
+from tasks.claims.syntax import DEFAULT_SPEAKER_MODEL, load_pipeline, parse_cued, syntactic_speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _COMPARISON = re.compile(
     r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|largest|biggest|smallest|highest|"
@@ -75,7 +80,7 @@ MAX_SENTENCE_CHARS = 1500
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3})"
     r"(?:,\s[A-Z][\w.]*(?:\s\d{1,2})?(?:,\s\d{4})?)?"
-    r"(?:\s\([^()]{1,40}\))?\s?[-—–]{1,2}\s+"
+    r"(?:\s\([^()]{1,40}\)|\s/[^/]{1,40}/)?\s?[-—–]{1,2}\s+"
 )
 _QUOTE_CLOSE = '”"’'
 
@@ -203,26 +208,36 @@ def extract_claims(
     threshold: float | None = None,
     keep_anchored: bool = True,
     deadline: Deadline = NO_DEADLINE,
+    speaker_model: str = DEFAULT_SPEAKER_MODEL,
 ) -> list[ClaimDraft]:
     """Score every sentence of the article; keep those at or above the threshold, and (unless
     told not to) those that state a quantity or a negation. Sentences longer than
-    MAX_SENTENCE_CHARS (a run-on list, a page's worth of text without a full stop) are skipped."""
+    MAX_SENTENCE_CHARS (a run-on list, a page's worth of text without a full stop) are skipped.
+    Speakers come from a parse with `speaker_model` (a spaCy pipeline, or "none"), then from
+    the hand-written patterns."""
     cutoff = default_threshold() if threshold is None else threshold
+    pipeline = load_pipeline(speaker_model)
     tracker = SpeakerTracker()
     drafts: list[ClaimDraft] = []
     previous_quoted: list[int] = []
     open_quote_speaker: str | None = None  # whose quote runs on into the next paragraph
+    paragraphs = [strip_dateline(p) for p in article.paragraphs]
+    split = [[s if is_claim_shaped(s) else "" for s in split_sentences(p)] for p in paragraphs]
+    deadline.check("extracting claims (parsing sentences)")
+    docs = iter(parse_cued(pipeline, [s for sentences in split for s in sentences]))
     for p_index, paragraph in enumerate(article.paragraphs):
         deadline.check(f"extracting claims (paragraph {p_index + 1} of {len(article.paragraphs)})")
+        sentences = split[p_index]
+        parsed = [next(docs) for _ in sentences]
         credit = dash_credit(paragraph, tracker)
         if credit:
             _credit_previous(drafts, previous_quoted, credit)
             previous_quoted = []
             continue
-        paragraph = strip_dateline(paragraph)
-        tracker.learn_titled_names(paragraph)
-        sentences = [s if is_claim_shaped(s) else "" for s in split_sentences(paragraph)]
-        found, open_quote_speaker = _sentence_speakers(sentences, tracker, open_quote_speaker)
+        tracker.learn_titled_names(paragraphs[p_index])
+        found, open_quote_speaker = _sentence_speakers(
+            sentences, parsed, tracker, open_quote_speaker
+        )
         drafts_here, previous_quoted = _paragraph_claims(
             p_index, sentences, found, publication, cutoff, keep_anchored, len(drafts)
         )
@@ -252,7 +267,10 @@ def is_claim_shaped(sentence: str) -> bool:
 
 
 def _sentence_speakers(
-    sentences: Sequence[str], tracker: SpeakerTracker, continued: str | None = None
+    sentences: Sequence[str],
+    parsed: Sequence[Doc | None],
+    tracker: SpeakerTracker,
+    continued: str | None = None,
 ) -> tuple[list[tuple[str | None, bool]], str | None]:
     """(speaker, quoted) for each sentence: quoted sentences borrow the paragraph's speaker,
     or, in a paragraph that opens by continuing a quote left open by the previous one (news
@@ -266,10 +284,11 @@ def _sentence_speakers(
         and (next((s for s in sentences if s), "").lstrip()[:1] in _QUOTE_OPEN)
     )
     open_quote = False
-    for sentence in sentences:
+    for sentence, doc in zip(sentences, parsed, strict=True):
         is_quoted, open_quote = _quote_state(sentence, open_quote)
         quoted.append(is_quoted)
-        own.append(attributed_speaker(sentence, tracker))
+        from_parse = syntactic_speaker(doc, tracker) if doc is not None else None
+        own.append(from_parse or attributed_speaker(sentence, tracker))
     paragraph_speaker = next((s for s in own if s), None)
     if paragraph_speaker is None and continues:
         paragraph_speaker = continued

@@ -119,7 +119,10 @@ def normalise_name(raw: str) -> str | None:
     tokens = [t.rstrip("’'s") if t.endswith(("’s", "'s")) else t for t in tokens]
     last_title = -1
     for index, token in enumerate(tokens):
-        if token.lower() in _TITLE_WORDS or _NATIONALITY.match(token):
+        # "Russian President ...", but not "Ravi Mehta" or "Brian Jones": a nationality counts
+        # only before a title
+        next_is_title = index + 1 < len(tokens) and tokens[index + 1].lower() in _TITLE_WORDS
+        if token.lower() in _TITLE_WORDS or (_NATIONALITY.match(token) and next_is_title):
             last_title = index
     name = [t for t in tokens[last_title + 1 :] if t]
     if not name or name[0].lower() in _NOT_NAMES or not name[0][:1].isupper():

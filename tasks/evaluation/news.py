@@ -33,6 +33,7 @@ from pathlib import Path
 from schemas.records import ArticleText, ClaimDraft, Quantity
 from tasks.claims.extract import extract_claims
 from tasks.claims.quantities import extract_quantities
+from tasks.claims.syntax import DEFAULT_SPEAKER_MODEL
 from tasks.errors import InputError
 
 AUTHOR = "<AUTHOR>"  # the publication, as the official NewsClaims scorer names the journalist
@@ -50,6 +51,7 @@ class NewsScores:
     figures: dict[str, float] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
     extraction_seconds: float = 0.0  # claim extraction alone, for sentences per second
+    speaker_model: str = DEFAULT_SPEAKER_MODEL
 
 
 def _require(data_dir: Path, relative: Path) -> Path:
@@ -59,16 +61,22 @@ def _require(data_dir: Path, relative: Path) -> Path:
     return path
 
 
-def all_sentence_claims(paragraphs: Sequence[str]) -> list[ClaimDraft]:
+def all_sentence_claims(
+    paragraphs: Sequence[str], speaker_model: str = DEFAULT_SPEAKER_MODEL
+) -> list[ClaimDraft]:
     """Every sentence as the pipeline reads it, with its speaker (threshold 0: nothing dropped
     for its score), the journalist's sentences credited to AUTHOR."""
     article = ArticleText("eval:", None, None, None, None, None, None, tuple(paragraphs))
-    return extract_claims(article, publication=AUTHOR, threshold=0.0, keep_anchored=True)
+    return extract_claims(
+        article, publication=AUTHOR, threshold=0.0, keep_anchored=True, speaker_model=speaker_model
+    )
 
 
-def kept_claims(paragraphs: Sequence[str]) -> list[ClaimDraft]:
+def kept_claims(
+    paragraphs: Sequence[str], speaker_model: str = DEFAULT_SPEAKER_MODEL
+) -> list[ClaimDraft]:
     article = ArticleText("eval:", None, None, None, None, None, None, tuple(paragraphs))
-    return extract_claims(article, publication=AUTHOR)
+    return extract_claims(article, publication=AUTHOR, speaker_model=speaker_model)
 
 
 # --- SQuAD token F1, as NewsClaims' eval_F1.py computes it -------------------------------------
@@ -111,10 +119,10 @@ def evaluate_newsclaims(data_dir: Path, scores: NewsScores) -> int:
         texts = [str(r["sentence"]) for r in rows]
         sentences += len(texts)
         started = time.monotonic()
-        kept = {d.paragraph_index for d in kept_claims(texts)}
+        kept = {d.paragraph_index for d in kept_claims(texts, scores.speaker_model)}
         scores.extraction_seconds += time.monotonic() - started
         speakers: dict[int, str | None] = {}
-        for draft in all_sentence_claims(texts):
+        for draft in all_sentence_claims(texts, scores.speaker_model):
             if speakers.get(draft.paragraph_index) in (None, AUTHOR):
                 speakers[draft.paragraph_index] = draft.speaker
         for index, row in enumerate(rows):
@@ -182,10 +190,10 @@ def _paragraph_spans(text: str) -> list[tuple[int, str]]:
     return spans
 
 
-def _locate(text: str, paragraphs: list[tuple[int, str]]) -> list[_Located]:
+def _locate(text: str, paragraphs: list[tuple[int, str]], speaker_model: str) -> list[_Located]:
     """Each sentence the pipeline reads, with where it stands in the raw text and its speaker."""
     located: list[_Located] = []
-    drafts = all_sentence_claims([p for _, p in paragraphs])
+    drafts = all_sentence_claims([p for _, p in paragraphs], speaker_model)
     cursor: dict[int, int] = {}
     for draft in drafts:
         offset, _ = paragraphs[draft.paragraph_index]
@@ -242,7 +250,7 @@ def evaluate_polnear(data_dir: Path, scores: NewsScores) -> int:
     for article, rows in sorted(by_article.items()):
         text = (folder / "text" / "dev" / f"{article}.txt").read_text(encoding="utf-8")
         paragraphs = _paragraph_spans(text)
-        located = _locate(text, paragraphs)
+        located = _locate(text, paragraphs, scores.speaker_model)
         sentences += len(located)
         for row in rows:
             source = row["source"]["text"]  # type: ignore[index]
@@ -274,8 +282,8 @@ def evaluate_own_paragraphs(path: Path, scores: NewsScores) -> None:
             continue
         article = json.loads(line)
         paragraphs = article["paragraphs"]
-        kept = [d.text for d in kept_claims(paragraphs)]
-        everything = all_sentence_claims(paragraphs)
+        kept = [d.text for d in kept_claims(paragraphs, scores.speaker_model)]
+        everything = all_sentence_claims(paragraphs, scores.speaker_model)
         kept_total += len(kept)
         for claim in article["claims"]:
             gold_total += 1
@@ -436,9 +444,12 @@ FIGURES = (
 
 
 def evaluate(
-    data_dir: Path, fixtures: Path | None = None, paragraphs: Path | None = None
+    data_dir: Path,
+    fixtures: Path | None = None,
+    paragraphs: Path | None = None,
+    speaker_model: str = DEFAULT_SPEAKER_MODEL,
 ) -> NewsScores:
-    scores = NewsScores()
+    scores = NewsScores(speaker_model=speaker_model)
     sentences = evaluate_newsclaims(data_dir, scores)
     evaluate_polnear(data_dir, scores)
     if paragraphs is not None and paragraphs.exists():
