@@ -162,6 +162,7 @@ def eval_news(args: argparse.Namespace, settings: Settings) -> int:
             if name == "sentences_per_s"
             else f"{name}={figures[name]:.3f}"
             for name in FIGURES
+            if name in figures  # the peer's figure needs quantulum3 installed
         )
     )
     return 0

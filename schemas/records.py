@@ -16,6 +16,7 @@ QuantityKind = Literal[
     "speed",
     "temperature",
     "duration",
+    "energy",
     "money",
     "percent",
     "count",

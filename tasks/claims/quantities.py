@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from text_to_num import alpha2digit
 
@@ -24,50 +26,91 @@ class Unit:
     offset: float = 0.0  # for temperatures: base = value * factor + offset
 
 
-_UNIT_WORDS: list[tuple[str, Unit]] = [
+# (how the unit is written, what it measures, the unit in pint's terms): pint does the arithmetic
+_UNIT_WORDS: list[tuple[str, QuantityKind, str]] = [
     # area before length so "square kilometres" wins over "kilometres"
-    (r"square kilometres?|square kilometers?|sq\.? ?km|km2|km²", Unit("area", "m2", 1e6)),
-    (r"square miles?|sq\.? ?mi(?:les?)?", Unit("area", "m2", 2_589_988.110336)),
-    (r"square metres?|square meters?|m2|m²", Unit("area", "m2", 1.0)),
-    (r"square feet|sq\.? ?ft", Unit("area", "m2", 0.09290304)),
-    (r"hectares?|ha", Unit("area", "m2", 1e4)),
-    (r"acres?", Unit("area", "m2", 4046.8564224)),
-    (r"nautical miles?|nmi", Unit("length", "m", 1852.0)),
-    (r"kilometres per hour|kilometers per hour|km/h|kph|kmh", Unit("speed", "m/s", 1 / 3.6)),
-    (r"miles per hour|mph", Unit("speed", "m/s", 0.44704)),
-    (r"kilometres?|kilometers?|kms?", Unit("length", "m", 1000.0)),
-    (r"centimetres?|centimeters?|cm", Unit("length", "m", 0.01)),
-    (r"millimetres?|millimeters?|mm", Unit("length", "m", 0.001)),
-    (r"metres?|meters?|m", Unit("length", "m", 1.0)),
-    (r"miles?|mi", Unit("length", "m", 1609.344)),
-    (r"feet|foot|ft", Unit("length", "m", 0.3048)),
-    (r"yards?|yd", Unit("length", "m", 0.9144)),
-    (r"inches|inch", Unit("length", "m", 0.0254)),
-    (r"metric tons?|tonnes?", Unit("mass", "kg", 1000.0)),
-    (r"tons?", Unit("mass", "kg", 907.18474)),
-    (r"kilograms?|kilogrammes?|kgs?", Unit("mass", "kg", 1.0)),
-    (r"grams?|grammes?|g", Unit("mass", "kg", 0.001)),
-    (r"pounds?|lbs?", Unit("mass", "kg", 0.45359237)),
-    (r"litres?|liters?", Unit("volume", "m3", 0.001)),
-    (r"gallons?", Unit("volume", "m3", 0.003785411784)),
-    (r"barrels?", Unit("volume", "m3", 0.158987294928)),
-    (r"cubic metres?|cubic meters?|m3|m³", Unit("volume", "m3", 1.0)),
-    (r"°\s?C|degrees? celsius|degrees? centigrade|celsius", Unit("temperature", "degC", 1.0)),
-    (r"°\s?F|degrees? fahrenheit|fahrenheit", Unit("temperature", "degC", 5 / 9, -32 * 5 / 9)),
-    (r"seconds?|secs?", Unit("duration", "s", 1.0)),
-    (r"minutes?|mins?", Unit("duration", "s", 60.0)),
-    (r"hours?|hrs?", Unit("duration", "s", 3600.0)),
-    (r"days?", Unit("duration", "s", 86400.0)),
-    (r"weeks?", Unit("duration", "s", 604800.0)),
-    (r"months?", Unit("duration", "s", 2_629_800.0)),
-    (r"years?", Unit("duration", "s", 31_557_600.0)),
-    (r"decades?", Unit("duration", "s", 315_576_000.0)),
+    (r"square kilometres?|square kilometers?|sq\.? ?km|km2|km²", "area", "kilometer ** 2"),
+    (r"square miles?|sq\.? ?mi(?:les?)?", "area", "mile ** 2"),
+    (r"square metres?|square meters?|m2|m²", "area", "meter ** 2"),
+    (r"square feet|sq\.? ?ft", "area", "foot ** 2"),
+    (r"hectares?|ha", "area", "hectare"),
+    (r"acres?", "area", "43560 * foot ** 2"),  # the international acre
+    (r"nautical miles?|nmi", "length", "nautical_mile"),
+    (r"kilometres per hour|kilometers per hour|km/h|kph|kmh", "speed", "kilometer / hour"),
+    (r"miles per hour|mph", "speed", "mile / hour"),
+    (r"kilometres?|kilometers?|kms?", "length", "kilometer"),
+    (r"centimetres?|centimeters?|cm", "length", "centimeter"),
+    (r"millimetres?|millimeters?|mm", "length", "millimeter"),
+    (r"metres?|meters?|m", "length", "meter"),
+    (r"miles?|mi", "length", "mile"),
+    (r"feet|foot|ft", "length", "foot"),
+    (r"yards?|yd", "length", "yard"),
+    (r"inches|inch", "length", "inch"),
+    (r"metric tons?|tonnes?", "mass", "metric_ton"),
+    (r"tons?", "mass", "short_ton"),
+    (r"kilograms?|kilogrammes?|kgs?", "mass", "kilogram"),
+    (r"milligrams?|milligrammes?|mg", "mass", "milligram"),
+    (r"grams?|grammes?|g", "mass", "gram"),
+    (r"pounds?|lbs?", "mass", "pound"),
+    (r"millilitres?|milliliters?|ml", "volume", "milliliter"),
+    (r"centilitres?|centiliters?|cl", "volume", "centiliter"),
+    (r"litres?|liters?", "volume", "liter"),
+    (r"gallons?", "volume", "gallon"),
+    (r"barrels?", "volume", "oil_barrel"),
+    (r"cubic metres?|cubic meters?|m3|m³", "volume", "meter ** 3"),
+    (r"°\s?C|degrees? celsius|degrees? centigrade|celsius", "temperature", "degC"),
+    (r"°\s?F|degrees? fahrenheit|fahrenheit", "temperature", "degF"),
+    (r"terawatt[ -]hours?|TWh", "energy", "terawatt_hour"),
+    (r"gigawatt[ -]hours?|GWh", "energy", "gigawatt_hour"),
+    (r"megawatt[ -]hours?|MWh", "energy", "megawatt_hour"),
+    (r"kilowatt[ -]hours?|kWh", "energy", "kilowatt_hour"),
+    (r"watt[ -]hours?|Wh", "energy", "watt_hour"),
+    (r"seconds?|secs?", "duration", "second"),
+    (r"minutes?|mins?", "duration", "minute"),
+    (r"hours?|hrs?", "duration", "hour"),
+    (r"days?", "duration", "day"),
+    (r"weeks?", "duration", "week"),
+    (r"months?", "duration", "month"),
+    (r"years?", "duration", "year"),
+    (r"decades?", "duration", "10 * year"),  # pint's "decade" is a logarithmic one
 ]
-_UNITS_BY_PATTERN = [
-    (re.compile(rf"^(?:{p})$", re.IGNORECASE), u, re.sub(r"[^\w ]", "", p.split("|")[0]))
-    for p, u in _UNIT_WORDS
-]
-_UNIT_ALTERNATION = "|".join(p for p, _ in _UNIT_WORDS)
+# the unit each kind of amount is stored in, as claimtrack names it and as pint does
+_BASE_UNITS: dict[str, tuple[str, str]] = {
+    "area": ("m2", "meter ** 2"),
+    "length": ("m", "meter"),
+    "speed": ("m/s", "meter / second"),
+    "mass": ("kg", "kilogram"),
+    "volume": ("m3", "meter ** 3"),
+    "temperature": ("degC", "degC"),
+    "duration": ("s", "second"),
+    "energy": ("J", "joule"),
+}
+
+
+@lru_cache(maxsize=1)
+def _units_by_pattern() -> list[tuple[re.Pattern[str], Unit, str]]:
+    """Each written unit's pattern, its conversion to the base unit (from pint, loaded on first
+    use: building its registry takes most of a second), and a stable name."""
+    import pint
+
+    registry: Any = pint.UnitRegistry()
+    table = []
+    for pattern, kind, expression in _UNIT_WORDS:
+        base_name, pint_base = _BASE_UNITS[kind]
+        unit = registry.parse_expression(expression)
+
+        def in_base(value: float, unit: Any = unit, pint_base: str = pint_base) -> float:
+            amount = registry.Quantity(value * unit.magnitude, unit.units)
+            return float(f"{amount.to(pint_base).magnitude:.12g}")  # without float noise
+
+        offset = in_base(0.0)
+        converted = Unit(kind, base_name, in_base(1.0) - offset, offset)
+        name = re.sub(r"[^\w ]", "", pattern.split("|")[0])
+        table.append((re.compile(rf"^(?:{pattern})$", re.IGNORECASE), converted, name))
+    return table
+
+
+_UNIT_ALTERNATION = "|".join(p for p, _, _ in _UNIT_WORDS)
 
 _SCALES = {
     "thousand": 1e3,
@@ -255,6 +298,18 @@ def fraction_words(text: str) -> str:
     return _FRACTION_WORDS.sub(convert, text)
 
 
+_AND_A_FRACTION = re.compile(r"(?<![\d.,])(?P<whole>\d+) and (?P<part>0\.\d+)(?![\d.])")
+
+
+def mixed_numbers(text: str) -> str:
+    """'2 and 0.5 miles' (from "two and a half miles") -> '2.5 miles'."""
+
+    def join(match: re.Match[str]) -> str:
+        return f"{int(match['whole']) + float(match['part']):.6g}"
+
+    return _AND_A_FRACTION.sub(join, text)
+
+
 def decimal_fractions(text: str) -> str:
     """'1-1/2' -> '1.5', '7/32' -> '0.21875', '2½' -> '2.5'. Only fractions with a common
     denominator (halves to 64ths, hundredths), or after a whole number, are fractions: '9/11'
@@ -323,7 +378,7 @@ def _number(text: str, scale: str | None) -> float:
 def _unit_for(word: str) -> tuple[Unit, str] | None:
     """The unit a word names, and a stable name for the written unit."""
     cleaned = re.sub(r"\s+", " ", word.strip())
-    for pattern, unit, name in _UNITS_BY_PATTERN:
+    for pattern, unit, name in _units_by_pattern():
         if pattern.match(cleaned):
             return unit, name
     return None
@@ -340,7 +395,7 @@ def _noun_unit(word: str) -> str:
 
 def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Every quantity, money amount, percentage, date and year in the sentence, in order."""
-    text = decimal_fractions(spell_out_numbers(fraction_words(sentence)))
+    text = decimal_fractions(mixed_numbers(spell_out_numbers(fraction_words(sentence))))
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, Quantity]] = []
 

@@ -26,11 +26,12 @@ import re
 import string
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from schemas.records import ArticleText, ClaimDraft, Quantity
+from schemas.records import ArticleText, ClaimDraft, Quantity, QuantityKind
 from tasks.claims.extract import extract_claims
 from tasks.claims.quantities import extract_quantities
 from tasks.claims.syntax import DEFAULT_SPEAKER_MODEL
@@ -319,6 +320,11 @@ _QUANTULUM_UNITS: dict[str, tuple[str, str, float]] = {
     "kilogram": ("mass", "kg", 1.0),
     "gram": ("mass", "kg", 0.001),
     "milligram": ("mass", "kg", 1e-6),
+    "degree Celsius": ("temperature", "degC", 1.0),
+    "watt hour": ("energy", "J", 3600.0),
+    "kilowatt hour": ("energy", "J", 3.6e6),
+    "megawatt hour": ("energy", "J", 3.6e9),
+    "centilitre": ("volume", "m3", 1e-5),
     "tonne": ("mass", "kg", 1000.0),
     "pound-mass": ("mass", "kg", 0.45359237),
     "litre": ("volume", "m3", 0.001),
@@ -365,23 +371,56 @@ def _same(found: Quantity, expected: Expected, plain_numbers: bool) -> bool:
     return math.isclose(found.value, expected.value, rel_tol=1e-3, abs_tol=1e-9)
 
 
+Extractor = Callable[[str], Sequence[Quantity]]
+
+
 def quantity_counts(
-    cases: Iterable[tuple[str, list[Expected]]], *, plain_numbers: bool = False
+    cases: Iterable[tuple[str, list[Expected]]],
+    *,
+    plain_numbers: bool = False,
+    extractor: Extractor = extract_quantities,
 ) -> tuple[int, int, int]:
     """(right, found, expected) over the cases: a found quantity is right when it matches an
     expected one not matched yet (with plain_numbers, counts and years are bare numbers)."""
     right = found_total = expected_total = 0
     for sentence, expected in cases:
-        found = list(extract_quantities(sentence))
+        found = list(extractor(sentence))
         found_total += len(found)
         expected_total += len(expected)
-        unmatched = list(expected)
+        unmatched = [_plain(e) if plain_numbers else e for e in expected]
         for quantity in found:
             match = next((e for e in unmatched if _same(quantity, e, plain_numbers)), None)
             if match is not None:
                 unmatched.remove(match)
                 right += 1
     return right, found_total, expected_total
+
+
+def _plain(expected: Expected) -> Expected:
+    if expected.kind in _PLAIN_NUMBER_KINDS:
+        return Expected("number", expected.value, "")
+    return expected
+
+
+def quantulum_extractor() -> Extractor | None:
+    """quantulum3's parser, its units turned into ours, when it is installed (the peer)."""
+    try:
+        from quantulum3 import classifier, parser
+    except ImportError:
+        return None
+    # its pickled classifier does not load under today's scikit-learn, and retraining it needs
+    # more packages: quantulum3 then disambiguates units by its rules, as it does without sklearn
+    classifier.USE_CLF = False
+
+    def extract(sentence: str) -> list[Quantity]:
+        found = []
+        for item in parser.parse(sentence):
+            kind, unit, factor = _QUANTULUM_UNITS.get(item.unit.name, ("other", item.unit.name, 1))
+            value = float(item.value) * factor
+            found.append(Quantity(cast(QuantityKind, kind), value, unit, item.surface))
+        return found
+
+    return extract
 
 
 def quantulum_cases(data_dir: Path) -> list[tuple[str, list[Expected]]]:
@@ -419,17 +458,32 @@ def _score_line(name: str, counts: tuple[int, int, int]) -> tuple[str, float]:
 
 
 def evaluate_quantities(data_dir: Path, fixtures: Path | None, scores: NewsScores) -> None:
-    quantulum = quantity_counts(quantulum_cases(data_dir), plain_numbers=True)
-    line, _ = _score_line("quantulum3", quantulum)
-    scores.details.append(line)
-    total = quantulum
-    if fixtures is not None and fixtures.exists():
-        ours = quantity_counts(fixture_cases(fixtures))
+    """Ours on quantulum3's cases and on our fixtures, and quantulum3 itself on both (the peer;
+    on our fixtures it is scored with its own convention: counts and years as bare numbers)."""
+    theirs = quantulum_cases(data_dir)
+    mine = fixture_cases(fixtures) if fixtures is not None and fixtures.exists() else []
+    quantulum = quantity_counts(theirs, plain_numbers=True)
+    scores.details.append(_score_line("quantulum3", quantulum)[0])
+    ours = quantity_counts(mine)
+    if mine:
         scores.details.append(_score_line("fixtures", ours)[0])
-        total = (quantulum[0] + ours[0], quantulum[1] + ours[1], quantulum[2] + ours[2])
-    line, f1 = _score_line("all", total)
+    total = tuple(a + b for a, b in zip(quantulum, ours, strict=True))
+    line, f1 = _score_line("all", (total[0], total[1], total[2]))
     scores.details.append(line)
     scores.figures["quantity_f1"] = f1
+    peer = quantulum_extractor()
+    if peer is None:
+        scores.details.append("peer         quantulum3 is not installed: pip install quantulum3")
+        return
+    on_theirs = quantity_counts(theirs, plain_numbers=True, extractor=peer)
+    on_mine = quantity_counts(mine, plain_numbers=True, extractor=peer)
+    scores.details.append(_score_line("peer:q3/q3", on_theirs)[0])
+    if mine:
+        scores.details.append(_score_line("peer:q3/ours", on_mine)[0])
+    peer_total = tuple(a + b for a, b in zip(on_theirs, on_mine, strict=True))
+    scores.figures["quantulum3_quantity_f1"] = _score_line(
+        "peer", (peer_total[0], peer_total[1], peer_total[2])
+    )[1]
 
 
 FIGURES = (
@@ -439,6 +493,7 @@ FIGURES = (
     "newsclaims_claimer_f1",
     "polnear_speaker_acc",
     "quantity_f1",
+    "quantulum3_quantity_f1",
     "sentences_per_s",
 )
 

@@ -49,3 +49,14 @@ def test_our_paragraphs_keep_their_claims_and_speakers():
     figures = dict(part.split("=") for part in line.split() if "=" in part)
     assert float(figures["recall"]) >= 0.9
     assert float(figures["speaker_acc"]) >= 0.85
+
+
+def test_quantulum3_is_measured_as_the_peer_on_the_same_cases():
+    pytest.importorskip("quantulum3")
+    from tasks.evaluation.news import quantulum_extractor
+
+    peer = quantulum_extractor()
+    found = peer("The ferry sails 20 km to the island.")
+    assert [(q.kind, q.unit, q.value) for q in found] == [("length", "m", 20000.0)]
+    right, _, expected = quantity_counts(fixture_cases(QUANTITY_FIXTURES), extractor=peer)
+    assert 0 < right < expected  # scored on our cases, and it misses some of them

@@ -187,3 +187,20 @@ def test_ordinals_and_model_names_are_not_quantities(sentence):
 
 def test_money_with_a_trillion_letter():
     assert only("Its GDP is $2.174T.").value == 2.174e12
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "value"),
+    [
+        ("The ridge is 12 miles from the border.", "length", 19312.128),
+        ("It was 98.6 °F in the hall.", "temperature", 37.0),
+        ("Prices held for 2 decades.", "duration", 631_152_000.0),  # not pint's log decade
+        ("The farm covers 40 acres.", "area", 161874.256896),
+        ("The tank holds 3 gallons.", "volume", 0.011356235352),
+        ("The plant made 7.3 MWh in May.", "energy", 26_280_000_000.0),
+        ("The march covered two and a half miles.", "length", 4023.36),
+    ],
+)
+def test_units_convert_through_pint(sentence, kind, value):
+    found = [q for q in extract_quantities(sentence) if q.kind == kind]
+    assert found[0].value == pytest.approx(value, rel=1e-9)

@@ -28,7 +28,7 @@ def speakers(paragraphs, model=DEFAULT_SPEAKER_MODEL):
             "Experts on tidal power at Brackwater University",
         ),
         (
-            "The ferry will cost 40 million dollars, according to the left-leaning Harbour Institute.",
+            "The ferry will cost 40 million dollars, according to the Harbour Institute.",
             "Harbour Institute",
         ),
         (
