@@ -30,7 +30,7 @@ def print_outcome(outcome: TargetOutcome) -> None:
     else:
         line = (
             f"ingested   {outcome.target}: {outcome.claims_added} claims, "
-            f"{outcome.flags_added} flags"
+            f"{outcome.flags_added} flags" + (f" ({outcome.reason})" if outcome.reason else "")
         )
     print(line, file=sys.stderr, flush=True)
 

@@ -60,6 +60,10 @@ class ArticleText:
     paragraphs: tuple[str, ...]
     modified_at: datetime | None = None
     claim_reviews: tuple[dict[str, Any], ...] = ()  # schema.org ClaimReview items on the page
+    # where the story was found: "marked" (<article>, articleBody, <main>), "densest block"
+    # (no marked story: the element holding most paragraph text), "json-ld", "whole page",
+    # "plain text" (not HTML)
+    story_source: str = "marked"
 
     @property
     def identity_url(self) -> str:

@@ -92,6 +92,71 @@ STORIES = {
             "The town council said it would use the figures to plan two new primary schools.",
         ],
     ),
+    "tram": (
+        "Tram extension delayed by two years",
+        [
+            "The extension of the Harlow Bay tram line to the airport will open in 2029, two years later than planned, the transport authority said on Monday.",
+            "Its cost has risen to £412 million from the £305 million approved in 2021, mainly because of a longer tunnel under the rail yards.",
+            "The authority blamed ground conditions that surveys had not found and a shortage of tunnelling crews.",
+            "Opposition councillors called for an independent review of the project's budget.",
+            "About 9,000 passengers a day are expected to use the new stretch in its first year.",
+        ],
+    ),
+    "school": (
+        "Fewer pupils, fewer schools: board plans three mergers",
+        [
+            "The Brackwater education board has proposed merging six primary schools into three after pupil numbers fell by 14% in a decade.",
+            "The board said 1,100 places were empty across the district, costing about £2.6 million a year to keep.",
+            "Parents at Fenwick Road primary have started a petition against the plan, saying their children would face a 40-minute walk.",
+            "A public consultation will run until the end of March, and a final decision is due in June.",
+        ],
+    ),
+    "harbour": (
+        "Harbour dredging finds wartime mine",
+        [
+            "Navy divers made safe a German mine found by dredgers in Kestrel harbour on Saturday, the coastguard said.",
+            "The mine, thought to date from 1941, held about 300 kilograms of explosive.",
+            "About 200 homes near the quay were evacuated for six hours while the divers worked.",
+            "The harbour master said dredging would resume on Wednesday after a survey of the channel.",
+        ],
+    ),
+    "budget": (
+        "Council budget: what it means for you",
+        [
+            "Council tax in Eastmarch will rise by 4.99% from April, the maximum allowed without a local vote.",
+            "A band D household will pay £2,140 a year, up £102.",
+            "The council says it faces a £31 million gap over three years, driven by the cost of adult social care.",
+            "Libraries will keep their opening hours, but two recycling centres will close on Mondays.",
+            "The budget was approved by 38 votes to 21 on Wednesday evening.",
+        ],
+    ),
+    "marathon": (
+        "Record field for city marathon",
+        [
+            "A record 21,400 runners took part in the Millbridge marathon on Sunday, organisers said.",
+            "The men's race was won by Tomas Eriksen in 2 hours 9 minutes, a course record.",
+            "Organisers said the event had raised more than £3 million for local charities.",
+            "Two runners were treated in hospital for heat exhaustion as temperatures reached 24C.",
+        ],
+    ),
+    "fromage": (
+        "La production de fromage recule de 8 % dans la vallée",
+        [
+            "La production de fromage de la vallée de l'Arve a reculé de 8 % l'an dernier, selon la chambre d'agriculture.",
+            "Les éleveurs expliquent cette baisse par la sécheresse de l'été, qui a réduit la quantité de fourrage.",
+            "Le prix du lait payé aux producteurs a pourtant augmenté de 5 % sur la même période.",
+            "La coopérative prévoit d'investir 2 millions d'euros dans une nouvelle cave d'affinage.",
+        ],
+    ),
+    "bruecke": (
+        "Sanierung der Rheinbrücke kostet 40 Millionen Euro mehr",
+        [
+            "Die Sanierung der alten Rheinbrücke in Kestrelheim wird rund 40 Millionen Euro teurer als geplant, teilte das Verkehrsministerium am Dienstag mit.",
+            "Die Gesamtkosten steigen damit auf 185 Millionen Euro.",
+            "Grund seien Schäden an den Pfeilern, die erst bei den Bauarbeiten entdeckt worden seien.",
+            "Die Brücke soll nun Ende 2028 wieder für den Verkehr freigegeben werden.",
+        ],
+    ),
 }
 
 CHROME_TOP = """<header class="site-header"><a href="/" class="logo">The Kestrel Courier</a>
@@ -234,6 +299,155 @@ def cookie_banner(title: str, paragraphs: list[str]) -> str:
     return page(title, body)
 
 
+def wire_copy(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    first = f"HARLOW, Jan 14 (Kestrel Wire) - {paragraphs[0]}"
+    credit = "<p>(Reporting by Tom Reyes; Editing by Lena Fox)</p>"
+    body = (
+        f"<main><article><h1>{title}</h1><p class='byline'>By Tom Reyes</p>"
+        f"<p>{first}</p>{ps(paragraphs[1:])}{credit}</article>{RELATED}</main>"
+    )
+    return page(title, body), [first, *paragraphs[1:]]
+
+
+def subheadings(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    heading = "What happens next"
+    body = (
+        f"<article><h1>{title}</h1>{ps(paragraphs[:2])}<h2>{heading}</h2>"
+        f"{ps(paragraphs[2:])}</article>"
+    )
+    return page(title, body), [*paragraphs[:2], heading, *paragraphs[2:]]
+
+
+def embeds_and_read_more(title: str, paragraphs: list[str]) -> str:
+    tweet = (
+        '<blockquote class="twitter-tweet"><p lang="en">Huge thanks to everyone who turned out '
+        'today! <a href="https://t.example/x">pic.example/abc</a></p>&mdash; Run Millbridge '
+        "(@runmillbridge)</blockquote>"
+    )
+    read_more = '<p class="read-more">Read more: <a href="/x">Road closures for race day</a></p>'
+    body = (
+        f"<article><h1>{title}</h1>{ps(paragraphs[:2])}{read_more}{tweet}"
+        f"{ps(paragraphs[2:])}</article>"
+    )
+    return page(title, body)
+
+
+def pull_quote(title: str, paragraphs: list[str]) -> str:
+    quote = f'<aside class="pullquote"><p>{paragraphs[2]}</p></aside>'
+    body = f"<article><h1>{title}</h1>{ps(paragraphs[:2])}{quote}{ps(paragraphs[2:])}</article>"
+    return page(title, body)
+
+
+def json_ld_only(title: str, paragraphs: list[str]) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": title,
+        "articleBody": "\n".join(paragraphs),
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+    body = '<div id="root"><div class="spinner">Loading…</div></div>'
+    return page(title, body, head)
+
+
+def br_paragraphs(title: str, paragraphs: list[str]) -> str:
+    text = "<br><br>".join(paragraphs)
+    body = f'<div class="wrapper"><h1>{title}</h1><div class="text">{text}</div></div>{RELATED}'
+    return page(title, body)
+
+
+def table_layout(title: str, paragraphs: list[str]) -> str:
+    menu = "".join(f'<a href="/s{i}">Section {i}</a><br>' for i in range(1, 9))
+    story = "".join(f"<p><font face='Arial'>{p}</font></p>" for p in paragraphs)
+    body = (
+        f"<table width='100%'><tr><td class='nav' width='20%'>{menu}</td>"
+        f"<td class='story'><b>{title}</b>{story}</td></tr></table>"
+    )
+    return page(title, body)
+
+
+def french(title: str, paragraphs: list[str]) -> str:
+    body = f"<main><article><h1>{title}</h1>{ps(paragraphs)}</article></main>"
+    return page(title, body, lang="fr")
+
+
+def german(title: str, paragraphs: list[str]) -> str:
+    blocks = ps(paragraphs)
+    body = (
+        f'<div class="artikel"><h1>{title}</h1><div class="artikel-text">{blocks}</div></div>'
+        '<div class="teaser"><p>Mehr zum Thema: Verkehr</p></div>'
+    )
+    return page(title, body, lang="de")
+
+
+def interview(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    lines = []
+    for i, p in enumerate(paragraphs):
+        question = f"Q: What does the figure in point {i + 1} mean for readers?"
+        lines += [question, f"A: {p}"]
+    body = "".join(f"<p><strong>{line[:2]}</strong>{line[2:]}</p>" for line in lines)
+    return page(title, f"<article><h1>{title}</h1>{body}</article>"), lines
+
+
+def most_read_sidebar(title: str, paragraphs: list[str]) -> str:
+    most_read = "".join(
+        f'<li><a href="/m{i}">A long headline about another story on the site, number {i}, '
+        f"that readers clicked on today</a></li>"
+        for i in range(12)
+    )
+    body = (
+        f'<div class="page"><div class="story-body"><h1>{title}</h1>{ps(paragraphs)}</div>'
+        f'<div class="sidebar"><h3>Most read</h3><ol>{most_read}</ol></div></div>'
+    )
+    return page(title, body)
+
+
+def fact_list(title: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    facts = ["Opening: 2029", "Cost: £412 million", "Daily passengers: about 9,000"]
+    items = "".join(f"<li>{f}</li>" for f in facts)
+    body = (
+        f"<article><h1>{title}</h1>{ps(paragraphs[:2])}<ul class='key-facts'>{items}</ul>"
+        f"{ps(paragraphs[2:])}</article>"
+    )
+    return page(title, body), [*paragraphs[:2], *facts, *paragraphs[2:]]
+
+
+def ads_between(title: str, paragraphs: list[str]) -> str:
+    ad = (
+        '<div class="ad-slot"><p class="ad-label">Advertisement</p></div>'
+        '<p class="ad-note">Story continues below advertisement</p>'
+    )
+    body = f"<article><h1>{title}</h1>" + ad.join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+    return page(title, body)
+
+
+def author_bio(title: str, paragraphs: list[str]) -> str:
+    bio = (
+        '<div class="author-bio"><p>Anna Lowe is the Courier\'s education correspondent. She '
+        "has covered schools in the region since 2015 and previously worked for the Brackwater "
+        "Echo.</p><p>Follow her on social media.</p></div>"
+    )
+    body = f"<main><article><h1>{title}</h1>{ps(paragraphs)}{bio}</article></main>"
+    return page(title, body)
+
+
+def nested_app(title: str, paragraphs: list[str]) -> str:
+    mega_menu = "".join(
+        f'<div class="menu-col"><p>Explore our {topic} coverage, with the latest news, '
+        f"analysis and opinion from our reporters across the region.</p></div>"
+        for topic in ("politics", "business", "sport", "culture")
+    )
+    blocks = "".join(
+        f'<section class="block"><div class="inner"><div><p>{p}</p></div></div></section>'
+        for p in paragraphs
+    )
+    body = (
+        f'<div id="app"><nav class="mega">{mega_menu}</nav><div class="layout"><div class="col">'
+        f"<h1>{title}</h1>{blocks}</div></div></div>"
+    )
+    return page(title, body)
+
+
 LAYOUTS: dict[str, tuple[str, Callable[..., object]]] = {
     "01-plain-article": ("ferry", plain),
     "02-live-blog": ("storm", live_blog),
@@ -245,6 +459,21 @@ LAYOUTS: dict[str, tuple[str, Callable[..., object]]] = {
     "08-div-paragraphs": ("ferry", div_story),
     "09-spanish": ("library", foreign),
     "10-cookie-banner-disclaimer": ("clinic", cookie_banner),
+    "11-wire-copy-credits": ("tram", wire_copy),
+    "12-subheadings": ("school", subheadings),
+    "13-embeds-read-more": ("marathon", embeds_and_read_more),
+    "14-pull-quote": ("harbour", pull_quote),
+    "15-json-ld-only": ("budget", json_ld_only),
+    "16-br-paragraphs": ("harbour", br_paragraphs),
+    "17-table-layout": ("marathon", table_layout),
+    "18-french": ("fromage", french),
+    "19-german": ("bruecke", german),
+    "20-interview": ("budget", interview),
+    "21-most-read-sidebar": ("school", most_read_sidebar),
+    "22-fact-list": ("tram", fact_list),
+    "23-ads-between": ("census", ads_between),
+    "24-author-bio": ("school", author_bio),
+    "25-nested-app": ("storm", nested_app),
 }
 
 

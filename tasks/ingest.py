@@ -241,13 +241,25 @@ def ingest_document(
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
         flags = match_claims(conn, claims, settings, article.published_at, deadline)
         store.count_terms(conn, claims)
-    reason = (
-        f"kept the {len(drafts)} most check-worthy of {len(found)} claims "
-        "(CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE)"
-        if dropped
-        else ""
-    )
+    notes = []
+    if article.story_source in STORY_SOURCES:
+        notes.append(
+            f"no story marked in the page: text from {STORY_SOURCES[article.story_source]}"
+        )
+    if dropped:
+        notes.append(
+            f"kept the {len(drafts)} most check-worthy of {len(found)} claims "
+            "(CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE)"
+        )
+    reason = "; ".join(notes)
     return TargetOutcome(document.target, "ingested", reason, article_id, len(claims), flags)
+
+
+STORY_SOURCES = {
+    "densest block": "the densest block of paragraphs",
+    "json-ld": "the page's JSON-LD articleBody",
+    "whole page": "the whole page",
+}
 
 
 def match_claims(

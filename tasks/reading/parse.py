@@ -8,6 +8,7 @@ share bars, newsletter prompts, "read more" and related-headline lines are dropp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,11 +68,16 @@ _BOILERPLATE_ATTR = re.compile(
 )
 _BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu"}
 _BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre", "dd")
+# Prompts and credits that open a line. "Watch" and "Listen" as imperatives; "Related",
+# "Subscribe" and kin alone or before a colon or arrow: "Related costs rose ..." is news.
 _BOILERPLATE_LINE = re.compile(
-    r"^\s*(read more|related|see also|more from|click here|sign up|subscribe|advertisement|"
-    r"share (this|on)|follow us|recommended|watch|listen|copyright|©|all rights reserved|"
-    r"\d+\s+comments?|comments?\s*\(\d+\)|image:|photo:|credit:|file photo:|"
-    r"(?:additional )?reporting by |editing by |writing by |support [\w ]{1,30} (?:so|and|to) )",
+    r"^\s*(?:(?:read more|see also|more from|click here|sign up|share (?:this|on)|follow us|"
+    r"all rights reserved|\d+\s+comments?|comments?\s*\(\d+\)|image:|photo:|credit:|"
+    r"file photo:|(?:additional )?reporting by |editing by |writing by |©|"
+    r"copyright\s*(?:\d{4}|©|\(c\))|(?:watch|listen)\b(?!dog|ing|ed|ers?)|"
+    r"support [\w ]{1,30} (?:so|and|to) )"
+    r"|(?:related|subscribe|advertisement|recommended)\b"
+    r"(?:\s*[:|»›>-]|\s*$|[^.!?:]{0,30}$))",
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
@@ -109,7 +115,9 @@ def parse_plain_text(text: str, url: str) -> ArticleText:
     if not paragraphs:
         raise ParseError(f"{url}: no article text found")
     title = PurePosixPath(urlsplit(url).path).stem or None
-    return ArticleText(url, None, title, None, None, None, None, paragraphs)
+    return ArticleText(
+        url, None, title, None, None, None, None, paragraphs, story_source="plain text"
+    )
 
 
 def text_paragraphs(text: str) -> list[str]:
@@ -141,7 +149,7 @@ def parse_html(html: str, url: str) -> ArticleText:
     article_ld = next((i for i in ld_items if ld_types(i) & NEWS_TYPES), {})
     metadata = page_metadata(soup, article_ld, url)
     author = metadata["author"] or visible_byline(soup)  # before boilerplate removal drops it
-    paragraphs = story_paragraphs(soup, article_ld)
+    paragraphs, story_source = find_story(soup, article_ld)
     if not paragraphs:
         raise ParseError(f"{url}: no article text found in the page")
     canonical = metadata["canonical"]
@@ -156,6 +164,7 @@ def parse_html(html: str, url: str) -> ArticleText:
         paragraphs=tuple(paragraphs),
         modified_at=metadata["modified"],
         claim_reviews=tuple(i for i in ld_items if "claimreview" in ld_types(i)),
+        story_source=story_source,
     )
 
 
@@ -182,13 +191,20 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 MAX_FURNITURE_CHARS = 400
+# a wire story's credits: "(Reporting by ...; Editing by ...)", or two credits without brackets
+_CREDITS = re.compile(
+    r"^(?:\(\s*(?:additional )?(?:reporting|writing|editing) by\b[^()]*\)\.?"
+    r"|(?:additional )?(?:reporting|writing) by [^.;]+; (?:additional reporting|editing|"
+    r"writing) by [^.]+\.?)$",
+    re.IGNORECASE,
+)
 
 
 def is_story_paragraph(text: str) -> bool:
     """Drop short scraps, prompts, page furniture and all-capital headlines of other stories."""
     if len(text) < MIN_PARAGRAPH_CHARS or _BOILERPLATE_LINE.match(text):
         return False
-    if len(text) <= MAX_FURNITURE_CHARS and _FURNITURE.search(text):
+    if len(text) <= MAX_FURNITURE_CHARS and (_FURNITURE.search(text) or _CREDITS.match(text)):
         return False
     letters = [c for c in text if c.isalpha()]
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.8)
@@ -297,17 +313,26 @@ def strip_boilerplate(root: Tag) -> None:
         tag.decompose()
 
 
-def story_paragraphs(soup: BeautifulSoup, ld: dict[str, Any]) -> list[str]:
+def find_story(soup: BeautifulSoup, ld: dict[str, Any]) -> tuple[list[str], str]:
+    """The story's paragraphs and where they were found (see ArticleText.story_source)."""
     body = soup.body or soup
     promote_text_divs(body, soup)
     strip_boilerplate(body)
-    container = _story_container(body)
-    paragraphs = _blocks(container) if container is not None else []
+    container, marked = _story_container(body)
+    paragraphs = _story_only(_blocks(container)) if container is not None else []
+    source = "marked" if marked else "densest block"
     if not paragraphs and isinstance(ld.get("articleBody"), str):
-        paragraphs = [p for p in map(clean_text, ld["articleBody"].split("\n")) if p]
+        # an app shell ("Loading…") whose story is only in the page's JSON-LD
+        paragraphs = _story_only(map(clean_text, ld["articleBody"].split("\n")))
+        source = "json-ld"
     if not paragraphs:
-        paragraphs = _blocks(body) or [clean_text(body.get_text(" "))]
-    return [p for p in paragraphs if is_story_paragraph(p) and not _is_link_list(p)]
+        paragraphs = _story_only(_blocks(body) or [clean_text(body.get_text(" "))])
+        source = "whole page"
+    return paragraphs, source
+
+
+def _story_only(paragraphs: Iterable[str]) -> list[str]:
+    return [p for p in paragraphs if p and is_story_paragraph(p) and not _is_link_list(p)]
 
 
 def _is_link_list(text: str) -> bool:
@@ -345,8 +370,13 @@ def _link_density(tag: Tag) -> float:
     return linked / total
 
 
-def _story_container(body: Tag) -> Tag | None:
-    """<article>/articleBody when present; otherwise the element holding most paragraph text."""
+SPLIT_STORY_SHARE = 0.4  # under this share of the page's paragraph text, look higher up
+GATHERED_STORY_SHARE = 0.6
+
+
+def _story_container(body: Tag) -> tuple[Tag | None, bool]:
+    """<article>/articleBody when present (True: the page marks its story); otherwise the
+    element holding most paragraph text (False)."""
     chars = paragraph_chars(body)
     marked: dict[str, list[Tag]] = {"articlebody": [], "article": [], "role-main": [], "main": []}
     for tag in all_tags(body):
@@ -363,7 +393,7 @@ def _story_container(body: Tag) -> Tag | None:
         if marked[kind]:
             best = max(marked[kind], key=lambda tag: chars.get(id(tag), 0))
             if chars.get(id(best), 0) >= 200:
-                return best
+                return best, True
     direct: dict[int, tuple[int, Tag]] = {}
     for paragraph in body.find_all("p"):
         parent = paragraph.parent
@@ -371,5 +401,22 @@ def _story_container(body: Tag) -> Tag | None:
             total = direct.get(id(parent), (0, parent))[0]
             direct[id(parent)] = (total + len(paragraph.get_text(strip=True)), parent)
     if not direct:
-        return None
-    return max(direct.values(), key=lambda item: item[0])[1]
+        return None, False
+    densest = max(direct.values(), key=lambda item: item[0])[1]
+    return _gather_split_story(densest, chars, chars.get(id(body), 0)), False
+
+
+def _gather_split_story(densest: Tag, chars: dict[int, int], total: int) -> Tag:
+    """The densest paragraph box, or, when it holds little of the page's paragraph text (a
+    story written one paragraph per <section><div>, as app-rendered pages do), its deepest
+    ancestor that holds most of it."""
+    if chars.get(id(densest), 0) >= SPLIT_STORY_SHARE * total:
+        return densest
+    best = densest
+    node = densest.parent
+    while isinstance(node, Tag):
+        if chars.get(id(node), 0) >= GATHERED_STORY_SHARE * total:
+            return node
+        best = node
+        node = node.parent
+    return best
