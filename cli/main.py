@@ -125,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rematch.add_argument("--since", metavar="YYYY-MM-DD", type=parse_date_option)
     rematch.add_argument("--until", metavar="YYYY-MM-DD", type=parse_date_option)
+    embed = commands.add_parser(
+        "embed",
+        help="give stored claims their embeddings (semantic matching)",
+        description="Embed every stored claim that has no embedding by CLAIMTRACK_EMBEDDING_MODEL "
+        "yet (for a database with claims from before the semantic layer, or after a model "
+        "change), a batch per transaction with progress. Interrupted, run it again: it goes on "
+        "where it stopped. Then `claimtrack rematch` matches the old claims by meaning too.",
+    )
+    embed.add_argument(
+        "--since", metavar="YYYY-MM-DD", type=parse_date_option, help="claims stored since"
+    )
     commands.add_parser(
         "demo",
         help="ingest the bundled sample articles and show what was found",
@@ -429,6 +440,28 @@ def _cmd_rematch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_embed(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.matching.semantic import backfill, embedder_for, require_vector_store
+
+    embedder = embedder_for(settings)
+    if embedder is None:
+        raise InputError(
+            "no embedding model is set: set CLAIMTRACK_EMBEDDING_MODEL (see `claimtrack "
+            "settings`), after pip install 'claimtrack[semantic]'"
+        )
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-9)
+        print(f"embedded {done:,} of {total:,} claims ({rate:.0f}/s)", file=sys.stderr, flush=True)
+
+    with open_database(settings) as conn:
+        require_vector_store(conn, settings)
+        done = backfill(conn, embedder, args.since, show)
+    print(f"embedded {done:,} claims with {embedder.name}", file=sys.stderr)
+    return 0
+
+
 def sample_articles() -> list[str]:
     """Paths of the bundled sample articles, in publication order (their names sort by date)."""
     folder = resources.files("flows") / "samples"
@@ -500,6 +533,7 @@ _HANDLERS = {
     "flags": _cmd_flags,
     "families": _cmd_families,
     "rematch": _cmd_rematch,
+    "embed": _cmd_embed,
     "demo": _cmd_demo,
     "db": _cmd_db,
     "settings": _cmd_settings,

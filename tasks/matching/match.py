@@ -9,9 +9,11 @@ wording but fail the frame test are `related`: shown to reviewers, never flagged
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -22,6 +24,7 @@ from tasks.claims.frames import (
     entity_stems,
     negation_cues,
     split_clauses,
+    stem,
 )
 from tasks.claims.quantities import same_amount
 
@@ -54,6 +57,10 @@ class MatchParams:
     quantity_tolerance: float = 0.05
     min_coverage: float = 0.75  # share of the shorter frame found in the longer one
     words_per_substitution: int = 5  # one swapped word tolerated per this many shared words
+    semantic_threshold: float = 0.8  # embedding cosine at which differently worded claims match
+    parse_model: str = "none"  # spaCy pipeline that tells a swapped noun from a swapped verb
+    # how alike two words are in meaning (from the embedding model, semantic layer on)
+    word_similarity: Callable[[str, str], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -264,40 +271,196 @@ def _focus(clauses: Sequence[Clause], shared: set[str]) -> Clause | None:
     return max(clauses, key=lambda c: len(shared & set(c.tokens)), default=None)
 
 
-def decide(new: Comparable, old: Comparable, params: MatchParams) -> MatchDecision | None:
-    """Repeat, contradiction, related, or None when the two claims have little in common."""
+def decide(
+    new: Comparable, old: Comparable, params: MatchParams, meaning: float | None = None
+) -> MatchDecision | None:
+    """Repeat, contradiction, related, or None when the two claims have little in common.
+    `meaning` is the cosine similarity of the two claims' embeddings, when the semantic layer
+    is on: differently worded claims that mean the same are then the same claim."""
     if not (is_matchable(new, params.min_words) and is_matchable(old, params.min_words)):
         return None
     alignment = best_alignment(new, old, params)
+    if alignment is not None and _swapped_nouns(alignment.frames, new, old, params):
+        alignment = None  # "the ferry" / "the railway": another subject, another claim
+    lexical_score = _score(alignment.frames) if alignment else 0.0
+    by_meaning = lexical_score < params.suggest_threshold and _same_meaning(
+        new, old, meaning, params
+    )
+    if by_meaning:  # the words alone did not make them one claim; their meaning does
+        alignment = Alignment(compare_frames(new.frame, old.frame), _whole(new), _whole(old))
     if alignment is None:
         return _related(compare_frames(new.frame, old.frame), params)
     frames = alignment.frames
     equal, differing = compare_quantities(
         alignment.new.quantities, alignment.old.quantities, params.quantity_tolerance
     )
+    counted = _counted_differently(alignment.new.quantities, alignment.old.quantities, params)
+    if counted is None:  # "420 beds" / "420 nurses": other things counted, another claim
+        return _related(frames, params)
+    differing += counted
+    differing += direction_differs(alignment.new.text, alignment.old.text)
     if alignment.new.polarity != alignment.old.polarity:
         negated_new = alignment.new.polarity == "negative"
         cues = negation_cues(alignment.new.text if negated_new else alignment.old.text)
         which = "new claim" if negated_new else "earlier claim"
         differing.append(f"polarity differs: {which} negated ({', '.join(cues) or 'negation'})")
-    score = round(frames.similarity * (0.5 + 0.5 * frames.balance), 4)
+    score = round(meaning, 4) if by_meaning and meaning is not None else _score(frames)
     if score < params.suggest_threshold:
         # the same words, but one side says much more: a short piece inside a longer claim
         return _related(frames, params)
     matched = (*frames.shared, *equal)
     if differing:
+        how = f" (same meaning in other words, similarity {score:.2f})" if by_meaning else ""
         return MatchDecision(
-            "contradiction", score, "same claim, " + "; ".join(differing), matched, tuple(differing)
+            "contradiction",
+            score,
+            "same claim" + how + ", " + "; ".join(differing),
+            matched,
+            tuple(differing),
         )
     detail = f"same numbers: {', '.join(equal)}" if equal else "reworded"
+    if by_meaning:
+        detail += f"; same meaning in other words (similarity {score:.2f})"
     return MatchDecision("repeat", score, f"same claim, {detail}", matched, ())
 
 
+_UP = frozenset(
+    "rise rises rising rose risen increase increases increasing increased grow grows growing "
+    "grew grown climb climbs climbed jump jumps jumped soar soars soared gain gains gained "
+    "up higher more".split()
+)
+_DOWN = frozenset(
+    "fall falls falling fell fallen decrease decreases decreasing decreased shrink shrinks "
+    "shrank shrunk drop drops dropped decline declines declined plunge plunges plunged slump "
+    "slumps slumped down lower less fewer".split()
+)
+_WORDS = re.compile(r"[a-z]+")
+
+
+def direction_differs(new_text: str, old_text: str) -> list[str]:
+    """'direction differs: rose vs fell' when one claim says a figure went up and the other that
+    it went down (and neither says both)."""
+
+    def direction(text: str) -> tuple[str, str] | None:
+        words = _WORDS.findall(text.lower())
+        up = next((w for w in words if w in _UP), None)
+        down = next((w for w in words if w in _DOWN), None)
+        if (up is None) == (down is None):
+            return None
+        return ("up", up) if up else ("down", down or "")
+
+    new, old = direction(new_text), direction(old_text)
+    if new is None or old is None or new[0] == old[0]:
+        return []
+    return [f"direction differs: {new[1]} vs {old[1]}"]
+
+
+def _counted_differently(
+    new: Sequence[Quantity], old: Sequence[Quantity], params: MatchParams
+) -> list[str] | None:
+    """With word meanings at hand (semantic layer on), counts of different nouns: None when the
+    nouns mean other things ("beds" / "nurses"), the differing amounts when they mean the same
+    thing ("4,000 people" / "2,500 workers"), else nothing to add."""
+    similar = params.word_similarity
+    new_counts = [q for q in new if q.kind == "count"]
+    old_counts = [q for q in old if q.kind == "count"]
+    if similar is None or len(new_counts) != 1 or len(old_counts) != 1:
+        return []
+    a, b = new_counts[0], old_counts[0]
+    if a.unit == b.unit:
+        return []
+    if similar(_counted_words(a), _counted_words(b)) < SAME_THING_COUNTED:
+        return None
+    if math.isclose(a.value, b.value, rel_tol=params.quantity_tolerance):
+        return []
+    return [f"number differs: {a.surface} vs {b.surface}"]
+
+
+SAME_THING_COUNTED = 0.5  # word similarity of two counted nouns that name the same thing
+
+
+def _counted_words(count: Quantity) -> str:
+    """The counted noun as written ("workers" in "2,500 workers"): plurals embed as people
+    read them, better than the stored singular."""
+    words = [w for w in count.surface.split() if not any(c.isdigit() for c in w)]
+    return " ".join(words) or count.unit
+
+
+def _score(frames: FrameComparison) -> float:
+    return round(frames.similarity * (0.5 + 0.5 * frames.balance), 4)
+
+
+def _same_meaning(
+    new: Comparable, old: Comparable, meaning: float | None, params: MatchParams
+) -> bool:
+    """Embeddings say the two claims mean the same, and the frame rules do not object: no name
+    on each side that the other lacks ("Smith" / "Jones"), and not the same sentence with one
+    word swapped ("the ferry" / "the railway"), which the word rules have already judged."""
+    if meaning is None or meaning < params.semantic_threshold:
+        return False
+    new_names, old_names = entity_stems(new.text), entity_stems(old.text)
+    if new_names - old_names and old_names - new_names:
+        return False
+    frames = compare_frames(new.frame, old.frame)
+    one_swap = len(frames.only_new) == 1 and len(frames.only_old) == 1
+    if not (one_swap and frames.similarity >= SWAP_SIMILARITY):
+        return True
+    # the same sentence with one word swapped: another verb may say the same thing ("went up" /
+    # "increased"); another noun is another subject or object ("the ferry" / "the railway")
+    new_tag = _part_of_speech(new.text, frames.only_new[0], params.parse_model)
+    old_tag = _part_of_speech(old.text, frames.only_old[0], params.parse_model)
+    return not (new_tag in _NAMING and old_tag in _NAMING)
+
+
+def _swapped_nouns(
+    frames: FrameComparison, new: Comparable, old: Comparable, params: MatchParams
+) -> bool:
+    """One word swapped on each side, and both are nouns (told by the parser, when one is set)."""
+    if params.parse_model == "none" or not (len(frames.only_new) == len(frames.only_old) == 1):
+        return False
+    new_tag = _part_of_speech(new.text, frames.only_new[0], params.parse_model)
+    old_tag = _part_of_speech(old.text, frames.only_old[0], params.parse_model)
+    return new_tag in ("NOUN", "PROPN") and old_tag in ("NOUN", "PROPN")
+
+
+SWAP_SIMILARITY = 0.6
+_NAMING = frozenset(("NOUN", "PROPN", None))  # None: cannot tell, so assume a noun
+
+
+def _part_of_speech(text: str, stemmed: str, model: str) -> str | None:
+    """The part of speech of the word in `text` whose stem is `stemmed` (None when unknown)."""
+    from tasks.claims.syntax import load_pipeline
+
+    pipeline = load_pipeline(model)
+    if pipeline is None:
+        return None
+    for token in _tagged(pipeline, text):
+        if stem(token[0].lower()) == stemmed:
+            return token[1]
+    return None
+
+
+_TAG_CACHE: dict[str, list[tuple[str, str]]] = {}
+
+
+def _tagged(pipeline: Any, text: str) -> list[tuple[str, str]]:
+    if text not in _TAG_CACHE:
+        if len(_TAG_CACHE) > 4096:
+            _TAG_CACHE.clear()
+        _TAG_CACHE[text] = [(t.text, t.pos_) for t in pipeline(text)]
+    return _TAG_CACHE[text]
+
+
 def judge(
-    new: Comparable, candidates: Sequence[C], params: MatchParams
+    new: Comparable,
+    candidates: Sequence[C],
+    params: MatchParams,
+    meaning: Sequence[float | None] | None = None,
 ) -> list[tuple[C, MatchDecision]]:
-    """The candidates the matcher decided something about, with its decisions, in order."""
-    decided = [(c, decide(new, c, params)) for c in candidates]
+    """The candidates the matcher decided something about, with its decisions, in order;
+    `meaning` holds each candidate's embedding similarity (semantic layer on), in order."""
+    similarity = list(meaning) if meaning is not None else [None] * len(candidates)
+    decided = [(c, decide(new, c, params, m)) for c, m in zip(candidates, similarity, strict=True)]
     return [(c, d) for c, d in decided if d is not None]
 
 

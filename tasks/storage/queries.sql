@@ -383,3 +383,57 @@ DELETE FROM source_retries WHERE source_id = %(source_id)s AND url = ANY(%(urls)
 SELECT url, attempts, last_error, first_failed_at, next_attempt_at
 FROM source_retries WHERE source_id = %(source_id)s
 ORDER BY first_failed_at, url;
+
+-- semantic_matching_ready --
+-- Whether this database can store claim embeddings (pgvector was available to migration 0006).
+SELECT to_regclass('claim_embeddings') IS NOT NULL AS ready;
+
+-- save_embedding --
+-- Store (or replace) one claim's embedding, given as pgvector's text form '[x,y,...]'.
+INSERT INTO claim_embeddings (claim_id, model, embedding)
+VALUES (%(claim_id)s, %(model)s, %(embedding)s::vector)
+ON CONFLICT (claim_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding,
+                                     created_at = now();
+
+-- nearest_claims --
+-- Earlier claims from other revisions whose embeddings (by the same model) are nearest to this
+-- one, within the time window when both dates are known; with their cosine similarity.
+SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
+       c.created_at, c.published_at, 1 - (e.embedding <=> %(embedding)s::vector) AS similarity
+FROM claim_embeddings e
+JOIN claims c ON c.id = e.claim_id
+WHERE e.model = %(model)s
+  AND c.id < %(claim_id)s
+  AND c.revision_id <> %(revision_id)s
+  AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
+       OR c.published_at IS NULL
+       OR c.published_at BETWEEN %(published_at)s::timestamptz
+                                 - make_interval(days => %(window_days)s::integer)
+                             AND %(published_at)s::timestamptz
+                                 + make_interval(days => %(window_days)s::integer))
+ORDER BY e.embedding <=> %(embedding)s::vector
+LIMIT %(limit)s;
+
+-- claims_without_embedding --
+-- Claims with no embedding by this model yet, after a given id, oldest first (for the backfill).
+SELECT c.id, c.text, c.frame, c.speaker
+FROM claims c
+LEFT JOIN claim_embeddings e ON e.claim_id = c.id AND e.model = %(model)s
+WHERE e.claim_id IS NULL AND c.id > %(after_id)s
+  AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s::timestamptz)
+ORDER BY c.id
+LIMIT %(limit)s;
+
+-- count_claims_without_embedding --
+-- How many claims the backfill still has to embed.
+SELECT count(*) AS n
+FROM claims c
+LEFT JOIN claim_embeddings e ON e.claim_id = c.id AND e.model = %(model)s
+WHERE e.claim_id IS NULL
+  AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s::timestamptz);
+
+-- claim_embeddings_of --
+-- The stored embeddings of these claims by this model, in pgvector's text form.
+SELECT claim_id, embedding::text AS embedding
+FROM claim_embeddings
+WHERE claim_id = ANY (%(claim_ids)s::bigint[]) AND model = %(model)s;

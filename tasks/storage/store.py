@@ -544,3 +544,83 @@ def record_retries(
 def source_retries(conn: Connection, source_id: int) -> list[dict[str, Any]]:
     rows = _read(conn, "source_retries", {"source_id": source_id})
     return rows
+
+
+# --- Claim embeddings (semantic matching; needs pgvector) ----------------------------------------
+
+
+def semantic_matching_ready(conn: Connection) -> bool:
+    """Whether the database has the claim_embeddings table (pgvector was available)."""
+    return bool(_run(conn, "semantic_matching_ready", {})[0]["ready"])
+
+
+def vector_text(vector: Sequence[float]) -> str:
+    """pgvector's text form of a vector: '[0.1,-0.2,...]'."""
+    return "[" + ",".join(f"{float(x):.6g}" for x in vector) + "]"
+
+
+def save_embeddings(
+    conn: Connection, model: str, rows: Sequence[tuple[int, Sequence[float]]]
+) -> None:
+    """Store (or replace) each claim's embedding by `model`."""
+    for claim_id, vector in rows:
+        _run(
+            conn,
+            "save_embedding",
+            {"claim_id": claim_id, "model": model, "embedding": vector_text(vector)},
+        )
+
+
+def nearest_claims(
+    conn: Connection,
+    claim: StoredClaim,
+    vector: Sequence[float],
+    model: str,
+    *,
+    limit: int,
+    published_at: datetime | None = None,
+    window_days: int | None = None,
+) -> list[tuple[StoredClaim, float]]:
+    """Earlier claims from other revisions nearest in meaning, with their cosine similarity."""
+    rows = _run(
+        conn,
+        "nearest_claims",
+        {
+            "embedding": vector_text(vector),
+            "model": model,
+            "claim_id": claim.id,
+            "revision_id": claim.revision_id,
+            "published_at": published_at,
+            "window_days": window_days,
+            "limit": limit,
+        },
+    )
+    return [(StoredClaim.from_row(row), float(row["similarity"])) for row in rows]
+
+
+def claims_without_embedding(
+    conn: Connection, model: str, after_id: int, limit: int, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The next claims (id, text, frame, speaker) the backfill must embed, oldest first."""
+    return _read(
+        conn,
+        "claims_without_embedding",
+        {"model": model, "after_id": after_id, "limit": limit, "since": since},
+    )
+
+
+def count_claims_without_embedding(
+    conn: Connection, model: str, since: datetime | None = None
+) -> int:
+    rows = _read(conn, "count_claims_without_embedding", {"model": model, "since": since})
+    return int(rows[0]["n"])
+
+
+def claim_embeddings_of(
+    conn: Connection, claim_ids: Sequence[int], model: str
+) -> dict[int, list[float]]:
+    """The stored embeddings of these claims by `model` (claims without one are absent)."""
+    rows = _run(conn, "claim_embeddings_of", {"claim_ids": list(claim_ids), "model": model})
+    return {
+        row["claim_id"]: [float(x) for x in row["embedding"].strip("[]").split(",")] for row in rows
+    }

@@ -1,0 +1,85 @@
+"""Ingestion with the semantic layer on: claim embeddings stored in pgvector, nearest claims
+retrieved, and a repeat in other words flagged (skipped without the test model)."""
+
+import pytest
+
+from tasks.fetching.fetch import fetch_document
+from tasks.ingest import ingest_targets
+from tasks.storage import store
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_claim_reworded_is_flagged_by_meaning(conn, settings, embedding_model, tmp_path):
+    semantic = settings.model_copy(update={"embedding_model": embedding_model})
+    first = tmp_path / "first.txt"
+    first.write_text(
+        "Lawmakers in Kestrel approved the regional water bill on Tuesday night.\n\n"
+        "The Harlow plant employs 4,000 people, the company said in its annual report.\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.txt"
+    second.write_text(
+        "The Kestrel legislature passed the regional water bill on Tuesday night.\n\n"
+        "The weather in the valley was mild for the time of year.\n",
+        encoding="utf-8",
+    )
+    report = ingest_targets(
+        conn,
+        [str(first), str(second)],
+        settings=semantic,
+        fetch=lambda target, _validators: fetch_document(target, semantic),
+    )
+    assert [o.status for o in report.outcomes] == ["ingested", "ingested"]
+    stored = conn.execute("SELECT count(*) AS n, min(model) AS model FROM claim_embeddings")
+    row = stored.fetchone()
+    claims = conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"]
+    assert row["n"] == claims and row["model"] == embedding_model
+    flags = store.list_flags(conn)
+    assert any(
+        f.kind == "repeat" and "legislature passed" in f.claim_text and "same meaning" in f.reason
+        for f in flags
+    ), [(f.kind, f.claim_text, f.reason) for f in flags]
+
+
+def test_without_a_model_nothing_is_embedded(conn, settings, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("The Harlow plant employs 4,000 people, the company said.\n", "utf-8")
+    ingest_targets(
+        conn,
+        [str(article)],
+        settings=settings,
+        fetch=lambda target, _validators: fetch_document(target, settings),
+    )
+    assert conn.execute("SELECT count(*) AS n FROM claim_embeddings").fetchone()["n"] == 0
+
+
+def test_claims_from_before_are_embedded_then_rematched_by_meaning(
+    conn, settings, embedding_model, tmp_path
+):
+    from tasks.ingest import rematch
+    from tasks.matching.semantic import backfill, embedder_for
+
+    for name, text in (
+        ("first.txt", "Lawmakers in Kestrel approved the regional water bill on Tuesday night.\n"),
+        (
+            "second.txt",
+            "The Kestrel legislature passed the regional water bill on Tuesday night.\n",
+        ),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest_targets(
+        conn,
+        [str(tmp_path / "first.txt"), str(tmp_path / "second.txt")],
+        settings=settings,
+        fetch=lambda target, _validators: fetch_document(target, settings),
+    )
+    assert not [f for f in store.list_flags(conn) if f.kind == "repeat"]
+    semantic = settings.model_copy(update={"embedding_model": embedding_model})
+    seen = []
+    embedder = embedder_for(semantic)
+    assert backfill(conn, embedder, progress=lambda done, total: seen.append((done, total))) == 2
+    assert seen[-1] == (2, 2)
+    assert backfill(conn, embedder) == 0  # run again: nothing left to do
+    rematch(conn, semantic)
+    assert [f.kind for f in store.list_flags(conn)] == ["repeat"]
