@@ -131,6 +131,8 @@ def eval_pairs(args: argparse.Namespace, settings: Settings) -> int:
         f"pairs_repeat_r={best.figure('repeat', 'recall'):.3f} "
         f"pairs_contradiction_p={best.figure('contradiction', 'precision'):.3f} "
         f"pairs_contradiction_r={best.figure('contradiction', 'recall'):.3f} "
+        f"pairs_update_p={best.figure('update', 'precision'):.3f} "
+        f"pairs_update_r={best.figure('update', 'recall'):.3f} "
         f"pairs_false_flags={best.false_flags}"
     )
     return 0

@@ -477,7 +477,8 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         flags = store.list_flags(conn)
     print(
         f"\nThe store holds {totals['articles']} articles and {totals['claims']} claims: "
-        f"{totals['repeats']} repeats, {totals['contradictions']} contradictions flagged, "
+        f"{totals['repeats']} repeats, {totals['contradictions']} contradictions and "
+        f"{totals['updates']} updates flagged, "
         f"{totals['related']} related pairs.\n"
     )
     _print_flags(flags)

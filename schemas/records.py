@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 Polarity = Literal["positive", "negative"]
-MatchKind = Literal["repeat", "contradiction", "related"]
+MatchKind = Literal["repeat", "contradiction", "update", "related"]
 QuantityKind = Literal[
     "length",
     "area",

@@ -118,7 +118,8 @@ CREATE TABLE matches (
     claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
     matched_claim_id bigint NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
     kind text NOT NULL
-        CONSTRAINT matches_kind_check CHECK (kind IN ('repeat', 'contradiction', 'related')),
+        CONSTRAINT matches_kind_check
+            CHECK (kind IN ('repeat', 'contradiction', 'update', 'related')),
     score real NOT NULL CONSTRAINT matches_score_check CHECK (score BETWEEN 0 AND 1),
     reason text NOT NULL,
     details jsonb NOT NULL DEFAULT '{}'::jsonb,

@@ -1,6 +1,6 @@
 """`claimtrack eval pairs`: the matcher's decisions on news-style claim pairs written for
 claimtrack (`tests/fixtures/claim_pairs.jsonl`: an earlier and a later claim, labelled repeat,
-contradiction or different), by words alone and with the semantic layer.
+contradiction, update or different), by words alone and with the semantic layer.
 
 Each text goes through claim extraction (so speakers, quantities and frames are the pipeline's),
 and the later claim is judged against the earlier one. A flag of the wrong kind counts against
@@ -21,7 +21,7 @@ from tasks.errors import InputError
 from tasks.matching.embeddings import Embedder
 from tasks.matching.match import MatchParams, decide
 
-KINDS = ("repeat", "contradiction")
+KINDS = ("repeat", "contradiction", "update")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ def load_pairs(path: Path) -> list[Pair]:
             continue
         row = json.loads(line)
         if row.get("label") not in (*KINDS, "different"):
-            raise InputError(f"{path}:{number}: label must be repeat, contradiction or different")
+            raise InputError(
+                f"{path}:{number}: label must be repeat, contradiction, update or different"
+            )
         pairs.append(Pair(row["earlier"], row["later"], row["label"]))
     return pairs
 

@@ -286,7 +286,9 @@ def decide(
     by_meaning = lexical_score < params.suggest_threshold and _same_meaning(
         new, old, meaning, params
     )
-    if by_meaning:  # the words alone did not make them one claim; their meaning does
+    if by_meaning or (alignment is None and _only_direction_swapped(new, old)):
+        # the words alone did not make them one claim; their meaning does, or they are the same
+        # words but for "rose" / "fell"
         alignment = Alignment(compare_frames(new.frame, old.frame), _whole(new), _whole(old))
     if alignment is None:
         return _related(compare_frames(new.frame, old.frame), params)
@@ -311,6 +313,15 @@ def decide(
     matched = (*frames.shared, *equal)
     if differing:
         how = f" (same meaning in other words, similarity {score:.2f})" if by_meaning else ""
+        cue = update_cue(new.text)
+        if cue is not None:  # the later text says the figure changed: not a contradiction
+            return MatchDecision(
+                "update",
+                score,
+                f"updated ({cue!r}){how}: " + "; ".join(differing),
+                matched,
+                tuple(differing),
+            )
         return MatchDecision(
             "contradiction",
             score,
@@ -324,6 +335,22 @@ def decide(
     return MatchDecision("repeat", score, f"same claim, {detail}", matched, ())
 
 
+# words by which a later text says that a figure changed since the earlier one
+_UPDATE_CUE = re.compile(
+    r"\b(?:now|revised|(?:up|down) from|(?:was|were|has been|have been) (?:raised|lowered|"
+    r"increased|reduced|cut|revised|updated|changed|pushed back|brought forward|delayed|"
+    r"postponed)|(?:a \w+|\w+ (?:years?|months?|weeks?)) (?:later|earlier) than (?:planned|"
+    r"expected|scheduled)|no longer|previously|originally|initially)\b",
+    re.IGNORECASE,
+)
+
+
+def update_cue(text: str) -> str | None:
+    """The words by which a claim says that it updates an earlier figure, if any."""
+    found = _UPDATE_CUE.search(text)
+    return found[0] if found else None
+
+
 _UP = frozenset(
     "rise rises rising rose risen increase increases increasing increased grow grows growing "
     "grew grown climb climbs climbed jump jumps jumped soar soars soared gain gains gained "
@@ -335,6 +362,16 @@ _DOWN = frozenset(
     "slumps slumped down lower less fewer".split()
 )
 _WORDS = re.compile(r"[a-z]+")
+_UP_STEMS = frozenset(stem(w) for w in _UP)
+_DOWN_STEMS = frozenset(stem(w) for w in _DOWN)
+
+
+def _only_direction_swapped(new: Comparable, old: Comparable) -> bool:
+    frames = compare_frames(new.frame, old.frame)
+    if not (len(frames.only_new) == len(frames.only_old) == 1) or len(frames.shared) < 2:
+        return False
+    pair = {frames.only_new[0], frames.only_old[0]}
+    return bool(pair & _UP_STEMS) and bool(pair & _DOWN_STEMS)
 
 
 def direction_differs(new_text: str, old_text: str) -> list[str]:

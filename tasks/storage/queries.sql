@@ -143,7 +143,7 @@ ORDER BY c.id
 LIMIT %(limit)s;
 
 -- list_flags --
--- Repeat and contradiction flags with both claims' texts, oldest first.
+-- Repeat, contradiction and update flags with both claims' texts, oldest first.
 SELECT m.id, m.kind, m.claim_id, c.text AS claim_text, m.matched_claim_id,
        mc.text AS matched_claim_text, m.score, m.reason, m.status, m.details, m.created_at
 FROM matches m
@@ -174,6 +174,7 @@ SELECT (SELECT count(*) FROM articles) AS articles,
        (SELECT count(*) FROM claims) AS claims,
        (SELECT count(*) FROM matches WHERE kind = 'repeat') AS repeats,
        (SELECT count(*) FROM matches WHERE kind = 'contradiction') AS contradictions,
+       (SELECT count(*) FROM matches WHERE kind = 'update') AS updates,
        (SELECT count(*) FROM matches WHERE kind = 'related') AS related;
 
 -- get_validators --

@@ -31,7 +31,7 @@ from tasks.storage.database import Connection, wrap_exceptions
 
 QUERIES_SQL = "storage/queries.sql"  # under the tasks package
 _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
-FLAG_KINDS = ("repeat", "contradiction")
+FLAG_KINDS = ("repeat", "contradiction", "update")
 SHORTLIST_FACTOR = 4  # candidates ranked by shared terms before trigram similarity orders them
 
 

@@ -21,7 +21,7 @@ def run(conn, settings, targets):
 
 
 def flags_by_kind(conn):
-    found: dict[str, list[tuple[str, str, str]]] = {"repeat": [], "contradiction": []}
+    found: dict[str, list[tuple[str, str, str]]] = {"repeat": [], "contradiction": [], "update": []}
     for flag in store.list_flags(conn):
         found[flag.kind].append((flag.claim_text, flag.matched_claim_text, flag.reason))
     return found

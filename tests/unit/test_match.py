@@ -224,3 +224,35 @@ def test_adding_common_words_never_shrinks_the_overlap(a, b, common):
     base = compare_frames(a, b)
     joined = compare_frames(f"{a} {common}", f"{b} {common}")
     assert len(joined.shared) >= len(base.shared)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (
+            "Construction of the Harlow bridge is scheduled to begin in 2025.",
+            "Construction of the Harlow bridge is now scheduled to begin in 2026.",
+        ),
+        (
+            "The Aldane tram extension will open in 2027.",
+            "The Aldane tram extension will open in 2029, two years later than planned.",
+        ),
+        (
+            "The Kestrel ferry runs four crossings a day.",
+            "The Kestrel ferry no longer runs four crossings a day.",
+        ),
+    ],
+)
+def test_a_later_text_that_says_the_figure_changed_is_an_update(earlier, later):
+    decision = decide(Claim(later), Claim(earlier), PARAMS)
+    assert decision is not None and decision.kind == "update", decision
+    assert decision.differing_parts  # both values are shown
+
+
+def test_a_figure_that_rose_does_not_repeat_one_that_fell():
+    assert (
+        kind_of(
+            "Crime in Eastmarch fell by 8% last year.", "Crime in Eastmarch rose by 8% last year."
+        )
+        == "contradiction"
+    )
