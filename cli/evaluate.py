@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cli.terminal import positive_int, unit_fraction
 from schemas.settings import Settings
@@ -56,6 +58,12 @@ def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "splits only, measured in the same run against plain BM25 over the same words.",
     )
     matching.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the shared data folder")
+    matching.add_argument(
+        "--embedding-model",
+        metavar="NAME",
+        help="add the embedding similarity to the ranking (default: CLAIMTRACK_EMBEDDING_MODEL; "
+        "none for words alone)",
+    )
     _add_pairs_parser(evaluations)
     news = evaluations.add_parser(
         "news",
@@ -144,7 +152,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.what == "news":
         return eval_news(args, settings)
     if args.what == "matching":
-        return eval_matching(args)
+        return eval_matching(args, settings)
     if args.what == "pairs":
         return eval_pairs(args, settings)
     from tasks.evaluation import extraction as evaluation
@@ -188,10 +196,28 @@ def eval_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def eval_matching(args: argparse.Namespace) -> int:
+def eval_matching(args: argparse.Namespace, settings: Settings) -> int:
     from tasks.evaluation.matching import evaluate
+    from tasks.matching.semantic import embedder_for
 
-    result = evaluate(args.data_dir, say=lambda m: print(m, file=sys.stderr, flush=True))
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    name = args.embedding_model or settings.embedding_model
+    embedder = embedder_for(settings.model_copy(update={"embedding_model": name}))
+    embed = None
+    if embedder is not None:
+        say(f"ranking with the embedding similarity of {name} (about 60 texts a second here)")
+        done = 0
+
+        def embed(texts: Sequence[str]) -> Any:
+            nonlocal done
+            done += len(texts)
+            if done // 2000 != (done - len(texts)) // 2000:
+                say(f"  {done:,} texts embedded")
+            return embedder.embed(texts)
+
+    result = evaluate(args.data_dir, say=say, embed=embed)
     for name, ours, bm25 in result.rows():
         print(f"{name:<22} ours={ours:.3f} bm25={bm25:.3f}")
     pairs = result.pairs

@@ -289,7 +289,8 @@ def match_claims(
     semantic: SemanticQuery | None = None,
 ) -> int:
     """Match each claim against earlier ones and store its best decisions (at most
-    max_flags_per_claim, flags first); repeats join (or start) a claim family, and repeats
+    max_flags_per_claim, flags first, one flag per family); repeats join (or start) a claim
+    family, and repeats
     scoring at least the auto-confirm threshold are confirmed without a reviewer. Returns how
     many flags (repeats and contradictions) were added. Call holding the matching lock."""
     flags = 0
@@ -298,7 +299,8 @@ def match_claims(
     ):
         deadline.check(f"matching claims ({number} of {len(claims)})")
         repeated: list[tuple[float, int]] = []
-        for candidate, decision in best_decisions(found, settings.max_flags_per_claim):
+        families = store.families_of(conn, [candidate.id for candidate, _ in found])
+        for candidate, decision in best_decisions(found, settings.max_flags_per_claim, families):
             match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
             if match_id is None:
                 continue
@@ -316,11 +318,25 @@ def match_claims(
 
 
 def best_decisions(
-    found: Sequence[tuple[StoredClaim, MatchDecision]], limit: int
+    found: Sequence[tuple[StoredClaim, MatchDecision]],
+    limit: int,
+    families: Mapping[int, int] | None = None,
 ) -> list[tuple[StoredClaim, MatchDecision]]:
-    """The `limit` decisions worth keeping: flags before related pairs, best scores first."""
+    """The `limit` decisions worth keeping: flags before related pairs, best scores first, and
+    one flag per claim family (`families`: candidate id -> family id), against its closest
+    member."""
+    family = families or {}
     ranked = sorted(found, key=lambda pair: (pair[1].kind == "related", -pair[1].score))
-    return ranked[:limit]
+    kept: list[tuple[StoredClaim, MatchDecision]] = []
+    flagged_families: set[int] = set()
+    for candidate, decision in ranked:
+        family_id = family.get(candidate.id) if family else None
+        if decision.kind != "related" and family_id is not None:
+            if family_id in flagged_families:
+                continue
+            flagged_families.add(family_id)
+        kept.append((candidate, decision))
+    return kept[:limit]
 
 
 @dataclass(frozen=True)

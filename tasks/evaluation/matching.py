@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tasks.matching.claim_ranking import ClaimRanker, RankWeights, VerifiedClaim
 
@@ -145,15 +146,21 @@ class MatchingResult:
         ]
 
 
-def evaluate(data_dir: Path, say: Callable[[str], None]) -> MatchingResult:
+def evaluate(
+    data_dir: Path,
+    say: Callable[[str], None],
+    embed: Callable[[Sequence[str]], Any] | None = None,
+) -> MatchingResult:
     """Both test splits, ours and BM25 alone, and the pairs; the pairs are judged with word
-    weights from the 2022 collection their texts come from."""
+    weights from the 2022 collection their texts come from. With `embed`, the ranking adds the
+    embedding similarity of post and fact-check (the pair judge stays lexical)."""
     found: dict[str, tuple[float, float]] = {}
     rankers: dict[str, ClaimRanker] = {}
     for data in (ct2020(data_dir, "test"), ct2022(data_dir, "test")):
         say(f"{data.name}: {len(data.relevant)} queries over {len(data.claims):,} verified claims")
-        ranker = rankers[data.name] = ClaimRanker(data.claims)
-        found[data.name] = (map_at(ranker, data), map_at(ranker.with_weights(BM25_ONLY), data))
+        ranker = rankers[data.name] = ClaimRanker(data.claims, embed=embed)
+        bm25 = ClaimRanker(data.claims, BM25_ONLY) if embed else ranker.with_weights(BM25_ONLY)
+        found[data.name] = (map_at(ranker, data), map_at(bm25, data))
     pairs = claimmatch_pairs(data_dir)
     say(f"claimmatch: {len(pairs)} pairs")
     return MatchingResult(

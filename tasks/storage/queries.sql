@@ -438,3 +438,7 @@ WHERE e.claim_id IS NULL
 SELECT claim_id, embedding::text AS embedding
 FROM claim_embeddings
 WHERE claim_id = ANY (%(claim_ids)s::bigint[]) AND model = %(model)s;
+
+-- families_of --
+-- The family of each of these claims (claims in no family are absent).
+SELECT id, family_id FROM claims WHERE id = ANY (%(claim_ids)s::bigint[]) AND family_id IS NOT NULL;

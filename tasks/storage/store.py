@@ -624,3 +624,9 @@ def claim_embeddings_of(
     return {
         row["claim_id"]: [float(x) for x in row["embedding"].strip("[]").split(",")] for row in rows
     }
+
+
+def families_of(conn: Connection, claim_ids: Sequence[int]) -> dict[int, int]:
+    """The claim family of each of these claims that has one."""
+    rows = _run(conn, "families_of", {"claim_ids": list(claim_ids)})
+    return {row["id"]: row["family_id"] for row in rows}

@@ -227,3 +227,23 @@ def test_sentences_longer_than_any_claim_are_skipped():
     article = parse_html(page(f"<p>{long}</p>"), "https://example.org/a")
     texts = [d.text for d in extract_claims(article, publication="X")]
     assert texts and all(len(t) < 1500 for t in texts)
+
+
+def test_a_family_is_flagged_once_against_its_closest_member():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Candidate:
+        id: int
+
+    def decision(kind: str, score: float) -> MatchDecision:
+        return MatchDecision(kind, score, "", (), ())  # type: ignore[arg-type]
+
+    found = [
+        (Candidate(1), decision("repeat", 0.9)),  # family 7
+        (Candidate(2), decision("repeat", 0.95)),  # family 7, the closest member
+        (Candidate(3), decision("contradiction", 0.8)),  # no family
+        (Candidate(4), decision("related", 0.6)),  # family 7, related pairs are all kept
+    ]
+    kept = best_decisions(found, 10, {1: 7, 2: 7, 4: 7})  # type: ignore[arg-type]
+    assert [c.id for c, _ in kept] == [2, 3, 4]

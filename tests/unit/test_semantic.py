@@ -117,3 +117,16 @@ def test_model_errors_say_what_to_do(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ConfigurationError, match=r"CLAIMTRACK_EMBEDDING_MODEL=.*tokenizer\.json"):
         load_embedder(str(tmp_path / "empty"), tmp_path / "cache")
+
+
+def test_fact_check_ranking_adds_the_meaning_of_post_and_claim(embedder):
+    from tasks.matching.claim_ranking import ClaimRanker, VerifiedClaim
+
+    claims = [
+        VerifiedClaim("pipes", "Hot water pipes burst across the city during the cold snap.", ""),
+        VerifiedClaim("cure", "Drinking hot water cures a coronavirus infection.", ""),
+        VerifiedClaim("bridge", "The new bridge will cost 450 million dollars.", ""),
+    ]
+    ranker = ClaimRanker(claims, embed=embedder.embed)
+    post = "Viral post says sipping hot water every hour kills covid in your throat"
+    assert ranker.rank(post)[0][0].id == "cure"
