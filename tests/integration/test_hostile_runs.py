@@ -300,13 +300,14 @@ def test_claims_per_article_and_flags_per_claim_are_capped(conn, db_url, tmp_pat
 def test_concurrent_runs_see_each_others_claims(db_url, tmp_path):
     settings = Settings(database_url=db_url, home=tmp_path / "home")
     texts = [
-        "The council said the Kestrel Dale bridge will cost $450 million to build.",
-        "The Kestrel Dale bridge will cost $540 million to build, the council said.",
-        "The council said the Kestrel Dale bridge will cost $450 million to build in total.",
+        "The council said the {} bridge will cost $450 million to build.",
+        "The {} bridge will cost $540 million to build, the council said.",
+        "The council said the {} bridge will cost $450 million to build in total.",
     ]
-    for trial in range(3):
+    for trial, place in enumerate(("Kestrel Dale", "Harlow Bay", "Fennick Point")):
         paths = []
-        for i, text in enumerate(texts):
+        for i, template in enumerate(texts):
+            text = template.format(place)
             path = tmp_path / f"trial{trial}-{i}.html"
             path.write_bytes(story(text, title=f"trial {trial} story {i}"))
             paths.append(str(path))
@@ -341,8 +342,13 @@ def test_concurrent_runs_see_each_others_claims(db_url, tmp_path):
                 "WHERE a.url LIKE %(trial)s AND ma.url LIKE %(trial)s AND m.kind <> 'related'",
                 {"trial": f"%trial{trial}-%"},
             ).fetchall()
-            # every pair of the three is compared once: 2 contradictions ($540m) and 1 repeat
-            assert sorted(r["kind"] for r in rows) == ["contradiction", "contradiction", "repeat"]
+            # the two $450m claims repeat each other, and the $540m one contradicts them: flagged
+            # against each, or once against their family when both were stored before it
+            kinds = sorted(r["kind"] for r in rows)
+            assert kinds in (
+                ["contradiction", "contradiction", "repeat"],
+                ["contradiction", "repeat"],
+            ), kinds
             families = conn.execute(
                 "SELECT f.id, f.claim_count, f.canonical_claim_id, "
                 "(SELECT count(*) FROM claims c WHERE c.family_id = f.id) AS members "
