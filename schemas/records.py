@@ -83,6 +83,9 @@ class Quantity:
     unit: str
     surface: str
     written_unit: str = ""  # the unit as written ("km", "miles"), when it differs from `unit`
+    # how the amount was qualified: "about" (about, nearly, roughly...), "over" (more than, at
+    # least...), "under" (less than, up to...), or "" for an amount stated as exact
+    bound: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

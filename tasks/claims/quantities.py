@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -464,7 +464,31 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
             )
         else:
             add(span, Quantity("number", amount, "", text[span[0] : span[1]].strip()))
-    return tuple(q for _, q in sorted(found, key=lambda item: item[0]))
+    return tuple(_bounded(text, start, q) for start, q in sorted(found, key=lambda item: item[0]))
+
+
+# words before an amount that say it is approximate or a bound ("nearly 3,000", "more than 40%")
+_BOUNDS = (
+    ("about", r"about|around|roughly|approximately|nearly|almost|some|an estimated|close to|"
+     r"circa|c\.|just over|just under|~"),
+    ("over", r"more than|over|at least|upwards of|in excess of|above|exceeding|no fewer than|"
+     r"no less than"),
+    ("under", r"less than|fewer than|under|below|at most|up to|no more than|not more than"),
+)  # fmt: skip
+_BOUND_BEFORE = [
+    (bound, re.compile(rf"\b(?:{words})\s*$", re.IGNORECASE)) for bound, words in _BOUNDS
+]
+_NOT_BOUNDED_KINDS = ("year", "date")
+
+
+def _bounded(text: str, start: int, quantity: Quantity) -> Quantity:
+    if quantity.kind in _NOT_BOUNDED_KINDS:
+        return quantity
+    before = text[max(0, start - 30) : start]
+    for bound, pattern in _BOUND_BEFORE:
+        if pattern.search(before):
+            return replace(quantity, bound=bound)
+    return quantity
 
 
 def _month_key(name: str) -> int:
@@ -494,12 +518,39 @@ def relative_precision(quantity: Quantity) -> float:
     return half_step / number
 
 
+APPROXIMATE_TOLERANCE = 0.1  # "about 3,000" is anything within 10% of it
+
+
+def _interval(q: Quantity, tolerance: float) -> tuple[float, float]:
+    """The values the wording allows: a bound is open on one side, "about" is within 10%."""
+    value = q.value
+    slack = abs(value) * max(min(relative_precision(q), tolerance), 1e-9)
+    if q.bound == "over":  # "more than 40%" leaves no room below 40%
+        return value, math.inf
+    if q.bound == "under":
+        return -math.inf, value
+    if q.bound == "about":
+        spread = abs(value) * max(APPROXIMATE_TOLERANCE, tolerance)
+        return value - spread, value + spread
+    return value - slack, value + slack
+
+
+def _consistent_bounds(a: Quantity, b: Quantity, tolerance: float) -> bool:
+    """Amounts of which one is approximate or a bound agree when the values their wording
+    allows overlap: "more than 40%" agrees with "43%", "nearly 3,000" with "2,950"."""
+    low_a, high_a = _interval(a, tolerance)
+    low_b, high_b = _interval(b, tolerance)
+    return low_a <= high_b and low_b <= high_a
+
+
 def same_amount(a: Quantity, b: Quantity, tolerance: float) -> bool:
     """Written in the same unit: exactly equal. In different units (20 km, 12 miles): the
     ranges their written precision allows overlap ("12 miles" is 11.5 to 12.5 miles, so it
     repeats "20 km"; "12.4 miles" is tighter), each range at most `tolerance` of the amount."""
     if (a.kind, a.unit) != (b.kind, b.unit):
         return False
+    if a.bound or b.bound:
+        return _consistent_bounds(a, b, tolerance)
     if a.written_unit == b.written_unit:
         return math.isclose(a.value, b.value, rel_tol=1e-9, abs_tol=1e-9)
     spread_a = min(relative_precision(a), tolerance) * abs(a.value)

@@ -204,3 +204,27 @@ def test_money_with_a_trillion_letter():
 def test_units_convert_through_pint(sentence, kind, value):
     found = [q for q in extract_quantities(sentence) if q.kind == kind]
     assert found[0].value == pytest.approx(value, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "same"),
+    [
+        ("Turnout was more than 40% in the city.", "Turnout was 43% in the city.", True),
+        ("Turnout was more than 40% in the city.", "Turnout was 38% in the city.", False),
+        ("Nearly 3,000 people marched.", "2,950 people marched.", True),
+        ("Nearly 3,000 people marched.", "2,400 people marched.", False),
+        ("Up to $5 million was spent.", "$4.2 million was spent.", True),
+        ("Up to $5 million was spent.", "$7 million was spent.", False),
+        ("At least 12 people died.", "More than 20 people died.", True),
+    ],
+)
+def test_approximate_amounts_and_bounds_compare_as_people_mean_them(earlier, later, same):
+    a, b = extract_quantities(earlier)[0], extract_quantities(later)[0]
+    assert same_amount(b, a, 0.05) is same
+
+
+def test_the_bound_is_kept_with_the_quantity():
+    assert [q.bound for q in extract_quantities("More than 40% voted, nearly 3,000 people.")] == [
+        "over",
+        "about",
+    ]
