@@ -84,8 +84,10 @@ class Quantity:
     surface: str
     written_unit: str = ""  # the unit as written ("km", "miles"), when it differs from `unit`
     # how the amount was qualified: "about" (about, nearly, roughly...), "over" (more than, at
-    # least...), "under" (less than, up to...), or "" for an amount stated as exact
+    # least...), "under" (less than, up to...), "range" (`value` to `upper`: "3 to 4 percent"),
+    # or "" for an amount stated as exact
     bound: str = ""
+    upper: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

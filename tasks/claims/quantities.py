@@ -397,14 +397,14 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Every quantity, money amount, percentage, date and year in the sentence, in order."""
     text = decimal_fractions(mixed_numbers(spell_out_numbers(fraction_words(sentence))))
     taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Quantity]] = []
+    found: list[tuple[int, int, Quantity]] = []
 
     def free(span: tuple[int, int]) -> bool:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
     def add(span: tuple[int, int], quantity: Quantity) -> None:
         taken.append(span)
-        found.append((span[0], quantity))
+        found.append((span[0], span[1], quantity))
 
     for pattern in (_DATE_MDY, _DATE_DMY):
         for m in pattern.finditer(text):
@@ -464,7 +464,58 @@ def extract_quantities(sentence: str) -> tuple[Quantity, ...]:
             )
         else:
             add(span, Quantity("number", amount, "", text[span[0] : span[1]].strip()))
-    return tuple(_bounded(text, start, q) for start, q in sorted(found, key=lambda item: item[0]))
+    ordered = _ranges(text, sorted(found, key=lambda item: item[0]))
+    return tuple(_bounded(text, start, q) for start, _, q in ordered)
+
+
+# "3 to 4 percent", "between 3,000 and 5,000 people", "40-50 minutes": one amount, a range
+_RANGE_JOIN = re.compile(r"^\s*(?:to|and|-|–|—)\s*$")
+_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_RANGE_KINDS = ("number", "count", "percent", "money", "length", "area", "mass", "volume",
+                "speed", "duration", "energy")  # fmt: skip
+
+
+def _ranges(text: str, found: list[tuple[int, int, Quantity]]) -> list[tuple[int, int, Quantity]]:
+    """Consecutive amounts joined as a range become one quantity with its bound "range" (its
+    value the low end, `upper` the high end); a bare first number takes the second's unit."""
+    merged: list[tuple[int, int, Quantity]] = []
+    index = 0
+    while index < len(found):
+        start, end, low = found[index]
+        if index + 1 < len(found):
+            next_start, next_end, high = found[index + 1]
+            joiner = text[end:next_start]
+            uses_and = joiner.strip() == "and"
+            joined = _RANGE_JOIN.match(joiner) and (
+                not uses_and or _BETWEEN.search(text[max(0, start - 12) : start])
+            )
+            low_value = _range_low(low, high) if joined else None
+            if low_value is not None and low_value < high.value:
+                surface = text[start:next_end].strip()
+                quantity = replace(
+                    high, value=low_value, surface=surface, bound="range", upper=high.value
+                )
+                merged.append((start, next_end, quantity))
+                index += 2
+                continue
+        merged.append((start, end, low))
+        index += 1
+    return merged
+
+
+def _range_low(low: Quantity, high: Quantity) -> float | None:
+    """The range's low end in the high end's unit, or None when the two do not make a range."""
+    if high.kind not in _RANGE_KINDS:
+        return None
+    if (low.kind, low.unit) == (high.kind, high.unit):
+        return low.value
+    if low.kind != "number":
+        return None
+    written = _WRITTEN_NUMBER.search(high.surface)
+    high_number = float(written[0].replace(",", "")) if written else 0.0
+    if not high_number:
+        return None
+    return low.value * high.value / high_number  # "40 to 50 minutes": the minutes' factor
 
 
 # words before an amount that say it is approximate or a bound ("nearly 3,000", "more than 40%")
@@ -485,6 +536,8 @@ def _bounded(text: str, start: int, quantity: Quantity) -> Quantity:
     if quantity.kind in _NOT_BOUNDED_KINDS:
         return quantity
     before = text[max(0, start - 30) : start]
+    if quantity.bound:  # a range already
+        return quantity
     for bound, pattern in _BOUND_BEFORE:
         if pattern.search(before):
             return replace(quantity, bound=bound)
@@ -532,6 +585,8 @@ def _interval(q: Quantity, tolerance: float) -> tuple[float, float]:
     if q.bound == "about":
         spread = abs(value) * max(APPROXIMATE_TOLERANCE, tolerance)
         return value - spread, value + spread
+    if q.bound == "range":
+        return value, q.upper
     return value - slack, value + slack
 
 

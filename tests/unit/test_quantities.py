@@ -228,3 +228,18 @@ def test_the_bound_is_kept_with_the_quantity():
         "over",
         "about",
     ]
+
+
+def test_a_range_is_one_amount_from_its_low_to_its_high_end():
+    (marched,) = extract_quantities("Between 3,000 and 5,000 people marched.")
+    assert (marched.bound, marched.value, marched.upper, marched.unit) == (
+        "range",
+        3000.0,
+        5000.0,
+        "people",
+    )
+    (took,) = extract_quantities("It took 40 to 50 minutes.")
+    assert (took.value, took.upper) == (2400.0, 3000.0)  # the bare 40 takes the minutes
+    inside, outside = extract_quantities("4,200 people marched, not 6,000 people.")
+    assert same_amount(inside, marched, 0.05) and not same_amount(outside, marched, 0.05)
+    assert len(extract_quantities("The score was 3-1 in 2019 and 2020.")) == 4  # no ranges
