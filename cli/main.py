@@ -187,11 +187,14 @@ class Interrupt:
                 previous[signum] = signal.signal(signum, cls._handle)
         return previous
 
-    @staticmethod
-    def restore(previous: dict[int, Any]) -> None:
+    @classmethod
+    def restore(cls, previous: dict[int, Any]) -> None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        logging.disable(logging.NOTSET)
+        if not cls.received:
+            logging.disable(logging.NOTSET)
+        # else the command is ending: Prefect's exit hooks (its events worker draining to the dead
+        # temporary server) still run after main() returns, and must not log after our last line
 
     @classmethod
     def _handle(cls, signum: int, frame: object) -> None:
