@@ -88,8 +88,10 @@ def semantic_available() -> bool:
 
 
 @lru_cache(maxsize=2)
-def load_embedder(name: str, cache_dir: Path) -> Embedder | None:
-    """The embedder `name` names (see the module docstring), or None for "none"."""
+def load_embedder(name: str, cache_dir: Path, quantize: bool = False) -> Embedder | None:
+    """The embedder `name` names (see the module docstring), or None for "none". With
+    `quantize`, its weights are made 8-bit once (ONNX Runtime's dynamic quantization, into
+    cache_dir): 1.8x the speed on 2 cores, with similarities shifted by a few hundredths."""
     if name.strip().lower() == NO_MODEL:
         return None
     if not semantic_available():
@@ -104,7 +106,30 @@ def load_embedder(name: str, cache_dir: Path) -> Embedder | None:
         model_file, tokenizer_file = _from_folder(folder, cache_dir)
     else:
         model_file, tokenizer_file = _from_hub(name)
+    if quantize:
+        return Embedder(_quantized(model_file, cache_dir), tokenizer_file, f"{name} (int8)")
     return Embedder(model_file, tokenizer_file, name)
+
+
+def _quantized(model_file: Path, cache_dir: Path) -> Path:
+    """An 8-bit copy of the model (weights quantized, activations at run time), made once."""
+    digest = hashlib.sha256(model_file.read_bytes()).hexdigest()[:16]
+    target = cache_dir / f"int8-{digest}" / "model.onnx"
+    if not target.is_file():
+        import logging
+
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial.onnx")
+        quiet = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process is for images
+        try:
+            quantize_dynamic(str(model_file), str(partial), weight_type=QuantType.QInt8)
+        finally:
+            logging.getLogger().setLevel(quiet)
+        partial.replace(target)
+    return target
 
 
 def _from_folder(folder: Path, cache_dir: Path) -> tuple[Path, Path]:

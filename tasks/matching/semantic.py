@@ -22,7 +22,9 @@ DIMENSIONS = 384  # claim_embeddings.embedding is vector(384)
 
 def embedder_for(settings: Settings) -> Embedder | None:
     """The configured embedder, or None when semantic matching is off."""
-    embedder = load_embedder(settings.embedding_model, settings.home / "models")
+    embedder = load_embedder(
+        settings.embedding_model, settings.home / "models", settings.embedding_quantize
+    )
     if embedder is not None and embedder.dimensions != DIMENSIONS:
         raise ConfigurationError(
             f"CLAIMTRACK_EMBEDDING_MODEL={settings.embedding_model}: it gives "

@@ -109,7 +109,15 @@ def test_a_safetensors_folder_is_converted_once(embedding_model, tmp_path):
     cache = tmp_path / "cache"
     converted = load_embedder(str(folder), cache)
     assert converted is not None and converted.dimensions == 384
-    assert len(list(cache.glob("*/model.onnx"))) == 1
+    assert converted.name == str(folder)
+    assert len(list(cache.glob("plain-*/model.onnx"))) == 1  # converted once
+    quantized = load_embedder(str(folder), cache, True)  # 8-bit, from the same conversion
+    assert quantized is not None and quantized.name == f"{folder} (int8)"
+    assert len(list(cache.glob("plain-*/model.onnx"))) == 1
+    assert len(list(cache.glob("int8-*/model.onnx"))) == 1
+    probe = ["The plant employs 4,000 people.", "The plant has 4,000 workers."]
+    full, eight_bit = converted.embed(probe), quantized.embed(probe)
+    assert abs(float(full[0] @ full[1]) - float(eight_bit[0] @ eight_bit[1])) < 0.05
 
 
 def test_model_errors_say_what_to_do(tmp_path):
