@@ -301,6 +301,8 @@ def decide(
         return _related(frames, params)
     differing += counted
     differing += direction_differs(alignment.new.text, alignment.old.text)
+    if not differing and update_cue(new.text):
+        differing += _changed_from(alignment.new.quantities, alignment.old.quantities, params)
     if alignment.new.polarity != alignment.old.polarity:
         negated_new = alignment.new.polarity == "negative"
         cues = negation_cues(alignment.new.text if negated_new else alignment.old.text)
@@ -345,51 +347,109 @@ _UPDATE_CUE = re.compile(
 )
 
 
+def _changed_from(
+    new: Sequence[Quantity], old: Sequence[Quantity], params: MatchParams
+) -> list[str]:
+    """'now 4.8%, down from 5.2%' against '5.2%': the old figure restated as the past, and a new
+    one of the same kind beside it."""
+    changed = []
+    for quantity in new:
+        if any(same_amount(quantity, o, params.quantity_tolerance) for o in old):
+            continue
+        earlier = next(
+            (
+                o
+                for o in old
+                if (o.kind, o.unit) == (quantity.kind, quantity.unit)
+                and any(same_amount(n, o, params.quantity_tolerance) for n in new)
+            ),
+            None,
+        )
+        if earlier is not None:
+            changed.append(f"changed: {quantity.surface} (was {earlier.surface})")
+    return changed
+
+
 def update_cue(text: str) -> str | None:
     """The words by which a claim says that it updates an earlier figure, if any."""
     found = _UPDATE_CUE.search(text)
     return found[0] if found else None
 
 
-_UP = frozenset(
-    "rise rises rising rose risen increase increases increasing increased grow grows growing "
-    "grew grown climb climbs climbed jump jumps jumped soar soars soared gain gains gained "
-    "up higher more".split()
-)
-_DOWN = frozenset(
-    "fall falls falling fell fallen decrease decreases decreasing decreased shrink shrinks "
-    "shrank shrunk drop drops dropped decline declines declined plunge plunges plunged slump "
-    "slumps slumped down lower less fewer".split()
+# Pairs of opposite outcomes: a claim with a word from one side and another claim with a word
+# from the other side (and neither with both) say opposite things about the same subject.
+_OPPOSITES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
+    (
+        "direction",
+        frozenset(
+            "rise rises rising rose risen increase increases increasing increased grow grows "
+            "growing grew grown climb climbs climbed jump jumps jumped soar soars soared gain "
+            "gains gained up higher more".split()
+        ),
+        frozenset(
+            "fall falls falling fell fallen decrease decreases decreasing decreased shrink "
+            "shrinks shrank shrunk drop drops dropped decline declines declined plunge plunges "
+            "plunged slump slumps slumped down lower less fewer".split()
+        ),
+    ),
+    (
+        "outcome",
+        frozenset(
+            "approve approves approved pass passes passed adopt adopts adopted accept accepts "
+            "accepted endorse endorses endorsed".split()
+        ),
+        frozenset(
+            "reject rejects rejected veto vetoes vetoed block blocks blocked defeat defeats "
+            "defeated refuse refuses refused".split()
+        ),
+    ),
+    ("result", frozenset("win wins won".split()), frozenset("lose loses lost".split())),
+    (
+        "permission",
+        frozenset("allow allows allowed permit permits permitted legalise legalised".split()),
+        frozenset("ban bans banned forbid forbids forbade prohibit prohibits prohibited".split()),
+    ),
+    (
+        "status",
+        frozenset("open opens opened reopen reopens reopened".split()),
+        frozenset("close closes closed shut shuts".split()),
+    ),
 )
 _WORDS = re.compile(r"[a-z]+")
-_UP_STEMS = frozenset(stem(w) for w in _UP)
-_DOWN_STEMS = frozenset(stem(w) for w in _DOWN)
+_OPPOSITE_STEMS = tuple(
+    (frozenset(stem(w) for w in one), frozenset(stem(w) for w in other))
+    for _, one, other in _OPPOSITES
+)
 
 
 def _only_direction_swapped(new: Comparable, old: Comparable) -> bool:
+    """The same words but for one opposite pair ("rose" / "fell", "approved" / "rejected")."""
     frames = compare_frames(new.frame, old.frame)
     if not (len(frames.only_new) == len(frames.only_old) == 1) or len(frames.shared) < 2:
         return False
     pair = {frames.only_new[0], frames.only_old[0]}
-    return bool(pair & _UP_STEMS) and bool(pair & _DOWN_STEMS)
+    return any(pair & one and pair & other for one, other in _OPPOSITE_STEMS)
 
 
 def direction_differs(new_text: str, old_text: str) -> list[str]:
-    """'direction differs: rose vs fell' when one claim says a figure went up and the other that
-    it went down (and neither says both)."""
+    """'direction differs: rose vs fell', 'outcome differs: rejected vs approved': one claim
+    says one of two opposite things and the other claim the other (neither says both)."""
+    new_words = _WORDS.findall(new_text.lower())
+    old_words = _WORDS.findall(old_text.lower())
+    found = []
+    for name, one, other in _OPPOSITES:
+        new_side, old_side = _side(new_words, one, other), _side(old_words, one, other)
+        if new_side[0] and old_side[0] and new_side[0] != old_side[0]:
+            found.append(f"{name} differs: {new_side[1]} vs {old_side[1]}")
+    return found
 
-    def direction(text: str) -> tuple[str, str] | None:
-        words = _WORDS.findall(text.lower())
-        up = next((w for w in words if w in _UP), None)
-        down = next((w for w in words if w in _DOWN), None)
-        if (up is None) == (down is None):
-            return None
-        return ("up", up) if up else ("down", down or "")
 
-    new, old = direction(new_text), direction(old_text)
-    if new is None or old is None or new[0] == old[0]:
-        return []
-    return [f"direction differs: {new[1]} vs {old[1]}"]
+def _side(words: Sequence[str], one: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+    first = next((w for w in words if w in one), None)
+    second = next((w for w in words if w in other), None)
+    if (first is None) == (second is None):
+        return (0, "")
+    return (1, first or "") if first else (2, second or "")
 
 
 def _counted_differently(

@@ -256,3 +256,23 @@ def test_a_figure_that_rose_does_not_repeat_one_that_fell():
         )
         == "contradiction"
     )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (
+            "The council approved the Harlow stadium plan on Tuesday.",
+            "The council rejected the Harlow stadium plan on Tuesday.",
+        ),
+        ("Smith won the Harlow by-election in May.", "Smith lost the Harlow by-election in May."),
+        (
+            "The Kestrel ferry terminal opened on Monday.",
+            "The Kestrel ferry terminal closed on Monday.",
+        ),
+    ],
+)
+def test_opposite_outcomes_are_contradictions(earlier, later):
+    decision = decide(Claim(later), Claim(earlier), PARAMS)
+    assert decision is not None and decision.kind == "contradiction", decision
+    assert "differs" in decision.reason
