@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="publication date, overriding what the page says",
     )
 
-    for name, what in (("claims", "stored claims"), ("flags", "repeat and contradiction flags")):
+    for name, what in (
+        ("claims", "stored claims"),
+        ("flags", "repeat, contradiction and update flags"),
+    ):
         listing = commands.add_parser(name, help=f"list {what}", description=f"List {what}.")
         listing.add_argument(
             "--format",
@@ -99,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                 "--related",
                 action="store_true",
                 help="also list 'related' matches (shown to reviewers, not flags)",
+            )
+            listing.add_argument(
+                "--kind",
+                choices=store.FLAG_KINDS,
+                action="append",
+                help="only flags of this kind (repeat, contradiction, update); repeatable",
             )
 
     families = commands.add_parser(
@@ -372,7 +381,9 @@ def flag_record(flag: FlagListing) -> dict[str, Any]:
 
 
 def _cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
-    kinds = (*store.FLAG_KINDS, "related") if args.related else store.FLAG_KINDS
+    kinds: tuple[str, ...] = tuple(args.kind) if args.kind else store.FLAG_KINDS
+    if args.related:
+        kinds = (*kinds, "related")
     with open_database(settings) as conn:
         flags = store.list_flags(conn, kinds, args.limit)
     if args.format == "jsonl":

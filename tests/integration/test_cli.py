@@ -168,3 +168,12 @@ def test_readme_defaults_agree_with_the_settings():
             assert shown == str(default), env
         checked += 1
     assert checked >= 20
+
+
+def test_flags_can_be_listed_by_kind(filled_db):
+    result = claimtrack(
+        "flags", "--format", "jsonl", "--kind", "contradiction", env={"DATABASE_URL": filled_db}
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and {row["kind"] for row in rows} == {"contradiction"}
