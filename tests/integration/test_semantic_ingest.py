@@ -83,3 +83,28 @@ def test_claims_from_before_are_embedded_then_rematched_by_meaning(
     assert backfill(conn, embedder) == 0  # run again: nothing left to do
     rematch(conn, semantic)
     assert [f.kind for f in store.list_flags(conn)] == ["repeat"]
+
+
+def test_without_pgvector_the_semantic_layer_says_what_to_do(
+    conn, settings, embedding_model, tmp_path
+):
+    from tasks.errors import ConfigurationError
+
+    conn.execute("DROP TABLE claim_embeddings")  # as on a server without the extension
+    conn.commit()
+    article = tmp_path / "a.txt"
+    article.write_text("The Harlow plant employs 4,000 people, the company said.\n", "utf-8")
+    semantic = settings.model_copy(update={"embedding_model": embedding_model})
+    report = ingest_targets(
+        conn,
+        [str(article)],
+        settings=semantic,
+        fetch=lambda target, _validators: fetch_document(target, semantic),
+    )
+    (outcome,) = report.outcomes
+    assert outcome.status == "failed" and "pgvector" in outcome.reason
+    assert conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"] == 0
+    with pytest.raises(ConfigurationError, match="CLAIMTRACK_EMBEDDING_MODEL=none"):
+        from tasks.matching.semantic import require_vector_store
+
+        require_vector_store(conn, semantic)
