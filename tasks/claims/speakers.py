@@ -175,9 +175,15 @@ def attributed_speaker(sentence: str, tracker: SpeakerTracker) -> str | None:
     for group_pattern in (_GROUP_VERB, _VERB_GROUP, _ACCORDING_GROUP):
         found = group_pattern.search(sentence)
         if found:
-            described = _LEADING_ARTICLE.sub("", " ".join(found["name"].split()))
-            return described[:1].upper() + described[1:]
+            return described_source(found["name"])
     return None
+
+
+def described_source(words: str) -> str | None:
+    """A described source as written, without its article: 'the conservative-leaning Tax
+    Foundation' -> 'Conservative-leaning Tax Foundation'; None when nothing is left."""
+    described = _LEADING_ARTICLE.sub("", " ".join(words.split()))
+    return described[:1].upper() + described[1:] if described else None
 
 
 def dash_credit(paragraph: str, tracker: SpeakerTracker) -> str | None:

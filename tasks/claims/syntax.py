@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tasks.claims.speakers import SpeakerTracker, normalise_name
+from tasks.claims.speakers import SpeakerTracker, described_source, normalise_name
 from tasks.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -69,7 +69,6 @@ _CUE_WORD = re.compile(
 _NOT_A_SOURCE = frozenset("DATE TIME CARDINAL PERCENT MONEY QUANTITY ORDINAL".split())
 _PERSON_PRONOUNS = frozenset(("he", "she"))
 _RELATIVES = frozenset(("who", "which", "that", "whom"))
-_LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _IDENTIFYING_PREPOSITIONS = frozenset(("of", "on", "from", "at", "in", "for", "with"))
 _MAX_DESCRIPTION_TOKENS = 10
 _PRONOUN_LED = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
@@ -188,12 +187,12 @@ def _resolve(subject: Token, doc: Doc, tracker: SpeakerTracker) -> str | None:
         # a known surname is that person, whatever label the small model gave it
         if name and (entity.label_ == "PERSON" or name.split()[-1] in tracker.full_names):
             return tracker.remember(name)
-        return name or _described(entity.text)
+        return name or described_source(entity.text)
     if subject.pos_ == "PROPN":
         name = normalise_name(_words(doc[subject.left_edge.i : subject.i + 1]))
         return tracker.remember(name) if name else None
     if subject.pos_ == "NOUN":  # "officials", "experts on ...", "the report"
-        return _described(_words(_phrase(subject)))
+        return described_source(_words(_phrase(subject)))
     return None
 
 
@@ -210,9 +209,3 @@ def _phrase(subject: Token) -> list[Token]:
 
 def _words(tokens: Iterable[Token]) -> str:
     return " ".join(t.text for t in tokens if not t.is_punct)
-
-
-def _described(words: str) -> str | None:
-    """'the conservative-leaning Tax Foundation' -> 'Conservative-leaning Tax Foundation'."""
-    described = _LEADING_ARTICLE.sub("", words.strip())
-    return described[:1].upper() + described[1:] if described else None

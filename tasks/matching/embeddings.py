@@ -55,16 +55,14 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         """One normalised float32 row per text, in order."""
-        vectors = np.zeros((len(texts), 0), np.float32)
+        if not texts:
+            return np.zeros((0, 0), np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        rows: dict[int, np.ndarray[Any, np.dtype[np.float32]]] = {}
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            for index, vector in zip(chunk, self._batch([texts[i] for i in chunk]), strict=True):
-                rows[index] = vector
-        if rows:
-            vectors = np.stack([rows[i] for i in range(len(texts))])
-        return vectors
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        vectors = np.concatenate([self._batch([texts[i] for i in chunk]) for chunk in batches])
+        unsorted: np.ndarray[Any, np.dtype[np.float32]] = np.empty_like(vectors)
+        unsorted[order] = vectors  # back in the order the texts came
+        return unsorted
 
     def _batch(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         with self._lock:

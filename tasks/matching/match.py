@@ -13,7 +13,8 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -283,15 +284,17 @@ def decide(
     if alignment is not None and _swapped_nouns(alignment.frames, new, old, params):
         alignment = None  # "the ferry" / "the railway": another subject, another claim
     lexical_score = _score(alignment.frames) if alignment else 0.0
-    by_meaning = lexical_score < params.suggest_threshold and _same_meaning(
-        new, old, meaning, params
-    )
-    if by_meaning or (alignment is None and _only_direction_swapped(new, old)):
-        # the words alone did not make them one claim; their meaning does, or they are the same
-        # words but for "rose" / "fell"
-        alignment = Alignment(compare_frames(new.frame, old.frame), _whole(new), _whole(old))
-    if alignment is None:
-        return _related(compare_frames(new.frame, old.frame), params)
+    if alignment is None or lexical_score < params.suggest_threshold:
+        whole = compare_frames(new.frame, old.frame)  # what the rules below look at
+        by_meaning = _same_meaning(new, old, whole, meaning, params)
+        if by_meaning or (alignment is None and _only_direction_swapped(whole)):
+            # the words alone did not make them one claim; their meaning does, or they are the
+            # same words but for "rose" / "fell"
+            alignment = Alignment(whole, _whole(new), _whole(old))
+        if alignment is None:
+            return _related(whole, params)
+    else:
+        by_meaning = False
     frames = alignment.frames
     equal, differing = compare_quantities(
         alignment.new.quantities, alignment.old.quantities, params.quantity_tolerance
@@ -422,9 +425,8 @@ _OPPOSITE_STEMS = tuple(
 )
 
 
-def _only_direction_swapped(new: Comparable, old: Comparable) -> bool:
+def _only_direction_swapped(frames: FrameComparison) -> bool:
     """The same words but for one opposite pair ("rose" / "fell", "approved" / "rejected")."""
-    frames = compare_frames(new.frame, old.frame)
     if not (len(frames.only_new) == len(frames.only_old) == 1) or len(frames.shared) < 2:
         return False
     pair = {frames.only_new[0], frames.only_old[0]}
@@ -488,7 +490,11 @@ def _score(frames: FrameComparison) -> float:
 
 
 def _same_meaning(
-    new: Comparable, old: Comparable, meaning: float | None, params: MatchParams
+    new: Comparable,
+    old: Comparable,
+    frames: FrameComparison,
+    meaning: float | None,
+    params: MatchParams,
 ) -> bool:
     """Embeddings say the two claims mean the same, and the frame rules do not object: no name
     on each side that the other lacks ("Smith" / "Jones"), and not the same sentence with one
@@ -498,26 +504,35 @@ def _same_meaning(
     new_names, old_names = entity_stems(new.text), entity_stems(old.text)
     if new_names - old_names and old_names - new_names:
         return False
-    frames = compare_frames(new.frame, old.frame)
-    one_swap = len(frames.only_new) == 1 and len(frames.only_old) == 1
-    if not (one_swap and frames.similarity >= SWAP_SIMILARITY):
+    if frames.similarity < SWAP_SIMILARITY:
+        return True
+    tags = _swapped_tags(frames, new, old, params)
+    if tags is None:
         return True
     # the same sentence with one word swapped: another verb may say the same thing ("went up" /
     # "increased"); another noun is another subject or object ("the ferry" / "the railway")
-    new_tag = _part_of_speech(new.text, frames.only_new[0], params.parse_model)
-    old_tag = _part_of_speech(old.text, frames.only_old[0], params.parse_model)
-    return not (new_tag in _NAMING and old_tag in _NAMING)
+    return not all(tag in _NAMING for tag in tags)
 
 
 def _swapped_nouns(
     frames: FrameComparison, new: Comparable, old: Comparable, params: MatchParams
 ) -> bool:
     """One word swapped on each side, and both are nouns (told by the parser, when one is set)."""
-    if params.parse_model == "none" or not (len(frames.only_new) == len(frames.only_old) == 1):
-        return False
-    new_tag = _part_of_speech(new.text, frames.only_new[0], params.parse_model)
-    old_tag = _part_of_speech(old.text, frames.only_old[0], params.parse_model)
-    return new_tag in ("NOUN", "PROPN") and old_tag in ("NOUN", "PROPN")
+    tags = _swapped_tags(frames, new, old, params)
+    return tags is not None and all(tag in ("NOUN", "PROPN") for tag in tags)
+
+
+def _swapped_tags(
+    frames: FrameComparison, new: Comparable, old: Comparable, params: MatchParams
+) -> tuple[str | None, str | None] | None:
+    """When exactly one word is swapped on each side, the parts of speech of the two (None for
+    one the parser cannot tell, or with no parser set); None when it is not one swap."""
+    if not (len(frames.only_new) == len(frames.only_old) == 1):
+        return None
+    return (
+        _part_of_speech(new.text, frames.only_new[0], params.parse_model),
+        _part_of_speech(old.text, frames.only_old[0], params.parse_model),
+    )
 
 
 SWAP_SIMILARITY = 0.6
@@ -526,26 +541,22 @@ _NAMING = frozenset(("NOUN", "PROPN", None))  # None: cannot tell, so assume a n
 
 def _part_of_speech(text: str, stemmed: str, model: str) -> str | None:
     """The part of speech of the word in `text` whose stem is `stemmed` (None when unknown)."""
+    for word, tag in _tagged(model, text):
+        if stem(word.lower()) == stemmed:
+            return tag
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _tagged(model: str, text: str) -> tuple[tuple[str, str], ...]:
+    """Each word of `text` with its part of speech by the spaCy pipeline `model` ("none": no
+    words, so no part of speech is known)."""
     from tasks.claims.syntax import load_pipeline
 
     pipeline = load_pipeline(model)
     if pipeline is None:
-        return None
-    for token in _tagged(pipeline, text):
-        if stem(token[0].lower()) == stemmed:
-            return token[1]
-    return None
-
-
-_TAG_CACHE: dict[str, list[tuple[str, str]]] = {}
-
-
-def _tagged(pipeline: Any, text: str) -> list[tuple[str, str]]:
-    if text not in _TAG_CACHE:
-        if len(_TAG_CACHE) > 4096:
-            _TAG_CACHE.clear()
-        _TAG_CACHE[text] = [(t.text, t.pos_) for t in pipeline(text)]
-    return _TAG_CACHE[text]
+        return ()
+    return tuple((token.text, token.pos_) for token in pipeline(text))
 
 
 def judge(

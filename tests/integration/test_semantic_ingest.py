@@ -10,6 +10,12 @@ from tasks.storage import store
 pytestmark = pytest.mark.integration
 
 
+def run(conn, settings, targets):
+    return ingest_targets(
+        conn, targets, settings=settings, fetch=lambda t, _v: fetch_document(t, settings)
+    )
+
+
 def test_a_claim_reworded_is_flagged_by_meaning(conn, settings, embedding_model, tmp_path):
     semantic = settings.model_copy(update={"embedding_model": embedding_model})
     first = tmp_path / "first.txt"
@@ -24,12 +30,7 @@ def test_a_claim_reworded_is_flagged_by_meaning(conn, settings, embedding_model,
         "The weather in the valley was mild for the time of year.\n",
         encoding="utf-8",
     )
-    report = ingest_targets(
-        conn,
-        [str(first), str(second)],
-        settings=semantic,
-        fetch=lambda target, _validators: fetch_document(target, semantic),
-    )
+    report = run(conn, semantic, [str(first), str(second)])
     assert [o.status for o in report.outcomes] == ["ingested", "ingested"]
     stored = conn.execute("SELECT count(*) AS n, min(model) AS model FROM claim_embeddings")
     row = stored.fetchone()
@@ -45,12 +46,7 @@ def test_a_claim_reworded_is_flagged_by_meaning(conn, settings, embedding_model,
 def test_without_a_model_nothing_is_embedded(conn, settings, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("The Harlow plant employs 4,000 people, the company said.\n", "utf-8")
-    ingest_targets(
-        conn,
-        [str(article)],
-        settings=settings,
-        fetch=lambda target, _validators: fetch_document(target, settings),
-    )
+    run(conn, settings, [str(article)])
     assert conn.execute("SELECT count(*) AS n FROM claim_embeddings").fetchone()["n"] == 0
 
 
@@ -68,12 +64,7 @@ def test_claims_from_before_are_embedded_then_rematched_by_meaning(
         ),
     ):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    ingest_targets(
-        conn,
-        [str(tmp_path / "first.txt"), str(tmp_path / "second.txt")],
-        settings=settings,
-        fetch=lambda target, _validators: fetch_document(target, settings),
-    )
+    run(conn, settings, [str(tmp_path / "first.txt"), str(tmp_path / "second.txt")])
     assert not [f for f in store.list_flags(conn) if f.kind == "repeat"]
     semantic = settings.model_copy(update={"embedding_model": embedding_model})
     seen = []
@@ -95,12 +86,7 @@ def test_without_pgvector_the_semantic_layer_says_what_to_do(
     article = tmp_path / "a.txt"
     article.write_text("The Harlow plant employs 4,000 people, the company said.\n", "utf-8")
     semantic = settings.model_copy(update={"embedding_model": embedding_model})
-    report = ingest_targets(
-        conn,
-        [str(article)],
-        settings=semantic,
-        fetch=lambda target, _validators: fetch_document(target, semantic),
-    )
+    report = run(conn, semantic, [str(article)])
     (outcome,) = report.outcomes
     assert outcome.status == "failed" and "pgvector" in outcome.reason
     assert conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"] == 0
