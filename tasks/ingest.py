@@ -28,7 +28,7 @@ from schemas.records import (
 from schemas.settings import Settings
 from tasks.budget import NO_DEADLINE, Deadline
 from tasks.claims.extract import extract_claims, most_checkworthy
-from tasks.errors import ClaimtrackError, DatabaseUnavailable, FetchError
+from tasks.errors import ClaimtrackError, ConfigurationError, DatabaseUnavailable, FetchError
 from tasks.fetching import credentials
 from tasks.fetching.fetch import Fetcher, Validators, is_url
 from tasks.fetching.sources import MAX_CHILD_SITEMAPS, check_source_name, read_listing
@@ -177,8 +177,8 @@ def _process(
             published=published,
             run_id=run_id,
         )
-    except DatabaseUnavailable:
-        raise  # not this target's fault: the run cannot go on
+    except (DatabaseUnavailable, ConfigurationError):
+        raise  # not this target's fault: every other target would fail the same way
     except Exception as exc:  # this target failed; the run goes on
         store.rollback(conn)
         error = exc if isinstance(exc, ClaimtrackError) else unexpected(target, exc)

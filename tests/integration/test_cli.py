@@ -3,9 +3,11 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 
@@ -42,16 +44,25 @@ FLAG_KEYS = {
 
 
 def claimtrack(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
-    full_env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    """Run the CLI as a user would. A run past its timeout is aborted with every thread's
+    stack printed (faulthandler), so that a hang says where it hung."""
+    full_env = {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PYTHONFAULTHANDLER": "1",
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "cli", *args]
+    with subprocess.Popen(
+        command, cwd=ROOT, env=full_env, stdout=PIPE, stderr=PIPE, text=True
+    ) as running:
+        try:
+            stdout, stderr = running.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            running.send_signal(signal.SIGABRT)
+            stdout, stderr = running.communicate()
+            pytest.fail(f"claimtrack {' '.join(args)} hung for {timeout} s:\n{stderr[-8000:]}")
+    return subprocess.CompletedProcess(command, running.returncode, stdout, stderr)
 
 
 def assert_one_line_error(result, words: str):

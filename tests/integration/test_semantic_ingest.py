@@ -76,21 +76,30 @@ def test_claims_from_before_are_embedded_then_rematched_by_meaning(
     assert [f.kind for f in store.list_flags(conn)] == ["repeat"]
 
 
-def test_without_pgvector_the_semantic_layer_says_what_to_do(
+def test_without_pgvector_the_run_stops_at_once_and_says_what_to_do(
     conn, settings, embedding_model, tmp_path
 ):
     from tasks.errors import ConfigurationError
 
     conn.execute("DROP TABLE claim_embeddings")  # as on a server without the extension
     conn.commit()
-    article = tmp_path / "a.txt"
-    article.write_text("The Harlow plant employs 4,000 people, the company said.\n", "utf-8")
+    articles = []
+    for n in range(6):
+        article = tmp_path / f"a{n}.txt"
+        article.write_text(f"The Harlow plant {n} employs 4,000 people, the company said.\n")
+        articles.append(str(article))
+    fetched = []
     semantic = settings.model_copy(update={"embedding_model": embedding_model})
-    report = run(conn, semantic, [str(article)])
-    (outcome,) = report.outcomes
-    assert outcome.status == "failed" and "pgvector" in outcome.reason
-    assert conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"] == 0
-    with pytest.raises(ConfigurationError, match="CLAIMTRACK_EMBEDDING_MODEL=none"):
-        from tasks.matching.semantic import require_vector_store
 
-        require_vector_store(conn, semantic)
+    def fetch(target, _validators):
+        fetched.append(target)
+        return fetch_document(target, semantic)
+
+    semantic = semantic.model_copy(update={"fetch_concurrency": 1})
+    with pytest.raises(ConfigurationError, match=r"pgvector.*CLAIMTRACK_EMBEDDING_MODEL=none"):
+        ingest_targets(conn, articles, settings=semantic, fetch=fetch)
+    run = conn.execute("SELECT status, error FROM ingest_runs").fetchone()
+    assert run["status"] == "failed" and "pgvector" in run["error"]
+    assert conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"] == 0
+    # a setting's fault: the run stops within its first chunk of fetches (2 at concurrency 1)
+    assert fetched == articles[:2]
