@@ -41,3 +41,31 @@ SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.pol
        c.created_at, c.published_at
 FROM claims c
 WHERE c.id = ANY(%(ids)s::bigint[]);
+
+-- bench_claim_ids --
+SELECT id FROM claims ORDER BY id;
+
+-- bench_count_embeddings --
+SELECT count(*) AS n FROM claim_embeddings WHERE model = %(model)s;
+
+-- bench_clear_embeddings --
+TRUNCATE claim_embeddings;
+
+-- bench_drop_vector_index --
+DROP INDEX IF EXISTS claim_embeddings_hnsw_idx;
+
+-- bench_copy_embeddings --
+COPY claim_embeddings (claim_id, model, embedding) FROM STDIN WITH (FORMAT BINARY);
+
+-- bench_prepare_vector_index --
+-- room to build the graph in memory (1M vectors: about 2 GB); one helper, as there are 2 cores
+SELECT set_config('maintenance_work_mem', '4GB', true),
+       set_config('max_parallel_maintenance_workers', '1', true);
+
+-- bench_create_vector_index --
+-- as migration 0006 makes it
+CREATE INDEX claim_embeddings_hnsw_idx ON claim_embeddings
+    USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+
+-- bench_all_embeddings --
+SELECT embedding FROM claim_embeddings WHERE model = %(model)s ORDER BY claim_id;

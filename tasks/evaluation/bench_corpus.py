@@ -149,8 +149,9 @@ class Variants:
 
 @dataclass(frozen=True)
 class Corpus:
-    rows: list[str]  # what is stored
+    rows: list[str]  # what is stored: base sentences, then variants (row i of base i % base_count)
     queries: list[str]  # what is matched against it, never stored
+    base_count: int
 
 
 def make_corpus(sentences: list[str], size: int, queries: int, seed: int = 7) -> Corpus:
@@ -166,4 +167,4 @@ def make_corpus(sentences: list[str], size: int, queries: int, seed: int = 7) ->
     while len(rows) < size:
         rows.append(variants.make(base[len(rows) % len(base)]))
     reworded = [variants.make(rng.choice(rows)) for _ in range(queries // 2)]
-    return Corpus(rows, reworded + unseen)
+    return Corpus(rows, reworded + unseen, min(size, len(base)))

@@ -25,15 +25,26 @@ from rapidfuzz import fuzz, process
 
 from schemas.records import MatchDecision, StoredClaim
 from schemas.settings import Settings
+from tasks.claims.frames import claim_core
 from tasks.evaluation.bench_corpus import (
+    Corpus,
     CorpusClaim,
     analyse,
     base_sentences,
     make_corpus,
 )
+from tasks.evaluation.bench_vectors import (
+    Matrix,
+    copy_vectors,
+    corpus_vectors,
+    exact_nearest,
+    stored_vectors,
+)
 from tasks.fetching.fetch import read_file
-from tasks.ingest import find_matches, ingest_targets, match_params
+from tasks.ingest import SemanticQuery, find_matches, ingest_targets, match_params
+from tasks.matching.embeddings import Embedder
 from tasks.matching.match import judge
+from tasks.matching.semantic import embedder_for, require_vector_store
 from tasks.storage import store
 from tasks.storage.database import Connection, connect, ensure_database, wrap_exceptions
 
@@ -193,6 +204,7 @@ def run(
     say: Say,
 ) -> BenchResult:
     settings = settings.model_copy(update={"match_window_days": 0})  # every claim is in reach
+    embedder = embedder_for(settings)
     sentences = base_sentences(data_dir)
     if len(sentences) < queries * 2:
         raise ValueError(f"only {len(sentences)} base sentences; give a data folder")
@@ -200,7 +212,11 @@ def run(
     name = f"claimtrack_bench_{size}"
     url = bench_database(server_url, name)
     with connect(url) as conn:
-        if reuse and stored_claims(conn) == size:
+        if embedder is not None:
+            require_vector_store(conn, settings)
+        vectors = None
+        claims_kept = reuse and stored_claims(conn) == size
+        if claims_kept:
             say(f"reusing {size:,} claims in database {name}")
         else:
             _bench(conn, "bench_clear", {})
@@ -208,34 +224,60 @@ def run(
             started = time.monotonic()
             load(conn, analyse_all(corpus.rows, say), size, 7, say)
             say(f"  loaded in {time.monotonic() - started:.0f} s")
+        if embedder is not None:
+            if claims_kept and _vectors_stored(conn, embedder, size):
+                say(f"reusing their vectors by {embedder.name}")
+            else:
+                vectors = load_vectors(conn, embedder, corpus, say)
         query_claims = [as_query(analyse(text)) for text in corpus.queries]
 
-        say(f"matching {len(query_claims)} queries with our retrieval")
-        latencies, ours, candidates = [], [], []
-        for query in query_claims:
-            started = time.perf_counter()
-            found = [d for _, d in find_matches(conn, [query], settings)]
-            latencies.append((time.perf_counter() - started) * 1000)
-            candidates.append(sum(len(d) for d in found))
-            ours.append(best_flag_score(found[0]) if found else 0.0)
-
+        # the reference scan's hits first: its worker processes are forked before the matcher
+        # has loaded spaCy and started threads, which a forked child can inherit locked
         say("naive scan: rapidfuzz token_set_ratio over every stored frame, then the same decision")
         rows = _bench(conn, "bench_all_frames", {})
         ids = [row["id"] for row in rows]
         _FRAMES[:] = [row["frame"] for row in rows]
         del rows
-        scan_times = []
-        for query in query_claims[:scan_sample]:
-            started = time.perf_counter()
-            hits = _scan(query.frame)
-            _decide_all(conn, query, [ids[i] for i in hits[: settings.match_candidates]], settings)
-            scan_times.append((time.perf_counter() - started) * 1000)
         with multiprocessing.get_context("fork").Pool(max(1, os.cpu_count() or 1)) as pool:
             all_hits = pool.map(_scan, [q.frame for q in query_claims])
-        reference = [
-            best_flag_score(_decide_all(conn, q, [ids[i] for i in hits], settings))
-            for q, hits in zip(query_claims, all_hits, strict=True)
-        ]
+
+        meaning = None
+        if embedder is not None:
+            if vectors is None:
+                say("  reading the stored vectors for the exact nearest-neighbour scan")
+                vectors = stored_vectors(conn, embedder.name, len(ids))
+            cores = [claim_core(q.text) for q in query_claims]
+            meaning = Meaning(embedder.name, vectors, embedder.embed(cores))
+
+        say(f"matching {len(query_claims)} queries with our retrieval")
+        # one untimed query first: the first match loads the tagger and the unit registry
+        warm_up = meaning.query(0) if meaning is not None else None
+        list(find_matches(conn, query_claims[:1], settings, semantic=warm_up))
+        latencies, ours, candidates = [], [], []
+        for n, query in enumerate(query_claims):
+            semantic = meaning.query(n) if meaning else None
+            started = time.perf_counter()
+            found = [d for _, d in find_matches(conn, [query], settings, semantic=semantic)]
+            latencies.append((time.perf_counter() - started) * 1000)
+            candidates.append(sum(len(d) for d in found))
+            ours.append(best_flag_score(found[0]) if found else 0.0)
+
+        say(f"timing the scan on {min(scan_sample, len(query_claims))} queries, one core")
+        scan_times = []
+        for n, query in enumerate(query_claims[:scan_sample]):
+            started = time.perf_counter()
+            hits = _scan(query.frame)[: settings.match_candidates]
+            if meaning is not None:
+                hits = list(dict.fromkeys([*hits, *meaning.nearest(n, settings)]))
+            _decide_all(conn, query, ids, hits, settings, meaning, n)
+            scan_times.append((time.perf_counter() - started) * 1000)
+        reference = []
+        for n, (query, hits) in enumerate(zip(query_claims, all_hits, strict=True)):
+            if meaning is not None:
+                hits = list(dict.fromkeys([*hits, *meaning.nearest(n, settings, SCAN_HITS)]))
+            reference.append(
+                best_flag_score(_decide_all(conn, query, ids, hits, settings, meaning, n))
+            )
         _FRAMES.clear()
         with_match = [(r, o) for r, o in zip(reference, ours, strict=True) if r > 0]
         recall = (
@@ -258,11 +300,75 @@ def run(
     )
 
 
+@dataclass(frozen=True)
+class Meaning:
+    """The semantic side of the bench: every stored claim's vector (rows in claim id order)
+    and the queries' vectors."""
+
+    model: str
+    stored: Matrix
+    queries: Matrix
+
+    def query(self, n: int) -> SemanticQuery:
+        return SemanticQuery(self.model, {QUERY_ID: self.queries[n].tolist()})
+
+    def nearest(self, n: int, settings: Settings, count: int | None = None) -> list[int]:
+        """Row indexes of the stored claims nearest to query n, by an exact scan."""
+        return exact_nearest(self.stored, self.queries[n], count or settings.semantic_candidates)[0]
+
+    def similarity(self, n: int, row: int) -> float:
+        return float(self.stored[row] @ self.queries[n])
+
+
+def _vectors_stored(conn: Connection, embedder: Embedder, size: int) -> bool:
+    found = _bench(conn, "bench_count_embeddings", {"model": embedder.name})
+    return int(found[0]["n"]) == size
+
+
+def load_vectors(conn: Connection, embedder: Embedder, corpus: Corpus, say: Say) -> Matrix:
+    """Embed (or draw, see bench_vectors) a vector for every corpus row, COPY them in and build
+    the HNSW index once at the end."""
+    say(f"embedding the {corpus.base_count:,} base sentences with {embedder.name}")
+    started = time.monotonic()
+    made = corpus_vectors(embedder, corpus.rows, corpus.base_count, say)
+    say(
+        f"  {made.embedded:,} vectors embedded, {made.drawn:,} drawn around their base sentence "
+        f"(median cosine of a real variant to its base: {made.median_variant_cosine:.3f}) "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    ids = [row["id"] for row in _bench(conn, "bench_claim_ids", {})]
+    started = time.monotonic()
+    with conn.transaction():
+        _bench(conn, "bench_prepare_load", {})
+        _bench(conn, "bench_clear_embeddings", {})
+        _bench(conn, "bench_drop_vector_index", {})
+        copy_vectors(conn, embedder.name, ids, made.vectors)
+        say("  building the HNSW index")
+        _bench(conn, "bench_prepare_vector_index", {})
+        _bench(conn, "bench_create_vector_index", {})
+    conn.execute("ANALYZE claim_embeddings")
+    say(f"  vectors stored and indexed in {time.monotonic() - started:.0f} s")
+    return made.vectors
+
+
 def _decide_all(
-    conn: Connection, query: StoredClaim, claim_ids: Sequence[int], settings: Settings
+    conn: Connection,
+    query: StoredClaim,
+    ids: Sequence[int],
+    rows: Sequence[int],
+    settings: Settings,
+    meaning: Meaning | None,
+    n: int,
 ) -> list[tuple[StoredClaim, MatchDecision]]:
-    rows = _bench(conn, "bench_claims_by_id", {"ids": list(claim_ids)})
-    return judge(query, [StoredClaim.from_row(row) for row in rows], match_params(settings))
+    """The judge's decisions on the stored claims at these row indexes (with their embedding
+    similarity to query n when the semantic layer is on)."""
+    row_of = {ids[row]: row for row in rows}
+    found = _bench(conn, "bench_claims_by_id", {"ids": list(row_of)})
+    claims = [StoredClaim.from_row(row) for row in found]
+    similarity = (
+        [meaning.similarity(n, row_of[c.id]) for c in claims] if meaning is not None else None
+    )
+    return judge(query, claims, match_params(settings), similarity)
 
 
 def article_pages(data_dir: Path | None) -> list[str]:

@@ -116,6 +116,7 @@ def claimmatch_pairs(data_dir: Path) -> list[tuple[str, str, bool]]:
 
 
 def pair_f1(ranker: ClaimRanker, pairs: list[tuple[str, str, bool]]) -> PairScores:
+    ranker.remember([post for post, _, _ in pairs], [fact_check for _, fact_check, _ in pairs])
     tp = fp = fn = 0
     for post, fact_check, label in pairs:
         predicted = ranker.same_claim(post, fact_check)
@@ -153,7 +154,7 @@ def evaluate(
 ) -> MatchingResult:
     """Both test splits, ours and BM25 alone, and the pairs; the pairs are judged with word
     weights from the 2022 collection their texts come from. With `embed`, the ranking adds the
-    embedding similarity of post and fact-check (the pair judge stays lexical)."""
+    embedding similarity of post and fact-check, and the pair judge its two meaning features."""
     found: dict[str, tuple[float, float]] = {}
     rankers: dict[str, ClaimRanker] = {}
     for data in (ct2020(data_dir, "test"), ct2022(data_dir, "test")):

@@ -22,6 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from tasks.claims.frames import STOPWORDS, stem
+from tasks.claims.sentences import split_sentences
 
 _NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+|[@#]")
 _BYLINE = re.compile(r"\s[—–-]\s[^—–]{0,80}\(@?\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
@@ -45,6 +46,15 @@ FEATURES = (
 )
 
 
+SEMANTIC_PAIR_FEATURES = (
+    "meaning",  # embedding cosine of the whole post and the fact-check
+    "best_sentence",  # the highest cosine of one of the post's sentences and the fact-check
+)
+# what `scripts/tune_matching.py DATA_DIR --embedding-model FOLDER` chose (all-MiniLM-L6-v2)
+SEMANTIC_PAIR_DEFAULTS = (0.2, 0.8, -0.2, 0.0, 1.6, 1.6)
+SEMANTIC_PAIR_THRESHOLD = 1.412
+
+
 @dataclass(frozen=True)
 class RankWeights:
     """Weights of the re-ranking score over FEATURES, and the pair threshold; the defaults are
@@ -57,6 +67,9 @@ class RankWeights:
     # embedder is given: chosen from 0-64 on CheckThat! 2020 train and dev and 2022 dev-test
     # (MAP@5 summed over the three: 0 -> 2.292, 8 -> 2.520, 16 -> 2.507, 64 -> 2.462)
     semantic_weight: float = 8.0
+    # the pair judge with an embedder: weights over PAIR_FEATURES + SEMANTIC_PAIR_FEATURES
+    semantic_pair_weights: tuple[float, ...] = SEMANTIC_PAIR_DEFAULTS
+    semantic_pair_threshold: float = SEMANTIC_PAIR_THRESHOLD
 
 
 PAIR_FEATURES = (
@@ -221,8 +234,37 @@ class ClaimRanker:
         query = self._vectors[texts[0]]
         return [float(query @ self._vectors[t]) for t in texts[1:]]
 
+    def remember(self, posts: Sequence[str], fact_checks: Sequence[str] = ()) -> None:
+        """Embed, in one batch, the posts (whole and sentence by sentence) and fact-checks that
+        the pair judge will read, so that judging many pairs is not one model call a pair."""
+        if self.embed is None:
+            return
+        cleaned = [clean_post(t) for t in posts]
+        wanted = [*cleaned, *(s for t in cleaned for s in split_sentences(t))]
+        wanted += [clean_post(t) for t in fact_checks]
+        missing = [t for t in dict.fromkeys(wanted) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embed(missing), strict=True):
+                self._vectors[text] = vector
+
+    def meaning_features(self, post: str, fact_check: str) -> list[float]:
+        """SEMANTIC_PAIR_FEATURES of one pair (needs an embedder)."""
+        self.remember([post], [fact_check])
+        post = clean_post(post)
+        other = self._vectors[clean_post(fact_check)]
+        whole = float(self._vectors[post] @ other)
+        best = max((float(self._vectors[s] @ other) for s in split_sentences(post)), default=whole)
+        return [whole, max(whole, best)]
+
     def pair_features(self, post: str, fact_check: str) -> list[float]:
-        """Features of one (post, fact-check text) pair, word weights from this collection."""
+        """Features of one (post, fact-check text) pair, word weights from this collection:
+        PAIR_FEATURES, then SEMANTIC_PAIR_FEATURES when the ranker has an embedder."""
+        lexical = self.lexical_pair_features(post, fact_check)
+        if self.embed is None:
+            return lexical
+        return lexical + self.meaning_features(post, fact_check)
+
+    def lexical_pair_features(self, post: str, fact_check: str) -> list[float]:
         tokens = ranking_tokens(clean_post(post))
         other = ranking_tokens(fact_check)
         post_set, other_set = set(tokens), set(other)
@@ -241,8 +283,15 @@ class ClaimRanker:
         ]
 
     def pair_score(self, post: str, fact_check: str) -> float:
-        return linear_score(self.weights.pair_weights, self.pair_features(post, fact_check))
+        """The pair judge's score, minus its threshold: positive means the same claim."""
+        features = self.pair_features(post, fact_check)
+        if self.embed is None:
+            weights, threshold = self.weights.pair_weights, self.weights.pair_threshold
+        else:
+            weights = self.weights.semantic_pair_weights
+            threshold = self.weights.semantic_pair_threshold
+        return linear_score(weights, features) - threshold
 
     def same_claim(self, post: str, fact_check: str) -> bool:
         """Whether the post states the claim the fact-check checks."""
-        return self.pair_score(post, fact_check) >= self.weights.pair_threshold
+        return self.pair_score(post, fact_check) >= 0

@@ -83,6 +83,27 @@ def test_bench_matching_runs_on_the_bundled_stories(db_url):
     assert found["articles_per_s"] > 0
 
 
+def test_bench_matching_measures_the_semantic_layer_too(db_url, embedding_model):
+    result = claimtrack(
+        "bench",
+        "matching",
+        "--claims",
+        "1000",
+        "--queries",
+        "6",
+        "--scan-sample",
+        "2",
+        "--embedding-model",
+        embedding_model,
+        env={"DATABASE_URL": db_url},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "drawn around their base sentence" in result.stderr
+    found = figures(result.stdout.strip().splitlines()[-1])
+    assert found["claims"] == 1000 and 0.0 <= found["recall"] <= 1.0
+
+
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
 def test_eval_matching_beats_bm25_on_both_test_splits():
     result = claimtrack("eval", "matching", str(SHARED / "data"), timeout=300)
