@@ -396,6 +396,11 @@ VALUES (%(claim_id)s, %(model)s, %(embedding)s::vector)
 ON CONFLICT (claim_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding,
                                      created_at = now();
 
+-- widen_vector_search --
+-- HNSW returns at most hnsw.ef_search (default 40) rows: asking for more needs a wider search,
+-- for this transaction only.
+SELECT set_config('hnsw.ef_search', %(ef_search)s, true);
+
 -- nearest_claims --
 -- Earlier claims from other revisions whose embeddings (by the same model) are nearest to this
 -- one, within the time window when both dates are known; with their cosine similarity.

@@ -548,6 +548,8 @@ def source_retries(conn: Connection, source_id: int) -> list[dict[str, Any]]:
 
 # --- Claim embeddings (semantic matching; needs pgvector) ----------------------------------------
 
+HNSW_DEFAULT_EF_SEARCH = 40
+
 
 def semantic_matching_ready(conn: Connection) -> bool:
     """Whether the database has the claim_embeddings table (pgvector was available)."""
@@ -582,6 +584,8 @@ def nearest_claims(
     window_days: int | None = None,
 ) -> list[tuple[StoredClaim, float]]:
     """Earlier claims from other revisions nearest in meaning, with their cosine similarity."""
+    if limit > HNSW_DEFAULT_EF_SEARCH:
+        _run(conn, "widen_vector_search", {"ef_search": str(limit)})
     rows = _run(
         conn,
         "nearest_claims",

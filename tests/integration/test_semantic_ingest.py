@@ -3,6 +3,7 @@ retrieved, and a repeat in other words flagged (skipped without the test model).
 
 import pytest
 
+from schemas.records import StoredClaim
 from tasks.fetching.fetch import fetch_document
 from tasks.ingest import ingest_targets
 from tasks.storage import store
@@ -103,3 +104,42 @@ def test_without_pgvector_the_run_stops_at_once_and_says_what_to_do(
     assert conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"] == 0
     # a setting's fault: the run stops within its first chunk of fetches (2 at concurrency 1)
     assert fetched == articles[:2]
+
+
+def test_asking_for_more_nearest_claims_than_hnsw_searches_widens_the_search(
+    conn, settings, tmp_path
+):
+    import random
+
+    articles = []
+    for n in range(3):
+        article = tmp_path / f"a{n}.txt"
+        article.write_text(
+            "\n\n".join(
+                f"The Harlow plant number {n * 30 + k} employs {1000 + k} people, the company said."
+                for k in range(30)
+            ),
+            encoding="utf-8",
+        )
+        articles.append(str(article))
+    run(conn, settings.model_copy(update={"max_claims_per_article": 50}), articles)
+    stored = conn.execute(
+        "SELECT id, article_id, revision_id, text, speaker, quantities, polarity, frame, "
+        "created_at, published_at FROM claims ORDER BY id"
+    ).fetchall()
+    claims = [StoredClaim.from_row(row) for row in stored]
+    newest = claims[-1]
+    earlier = [c for c in claims if c.revision_id != newest.revision_id]
+    assert len(earlier) > 45
+    rng = random.Random(3)
+    rows = [(c.id, [rng.uniform(-1, 1) for _ in range(384)]) for c in claims]
+    store.save_embeddings(conn, "test-model", rows)
+    conn.commit()
+    near = store.nearest_claims(conn, newest, rows[-1][1], "test-model", limit=45)
+    assert len(near) == 45
+    # on a table big enough for the planner to use HNSW, it stops at ef_search rows (default 40)
+    setting = "SELECT current_setting('hnsw.ef_search') AS ef"
+    assert conn.execute(setting).fetchone()["ef"] == "45"
+    conn.rollback()  # the wider search lasts one transaction
+    store.nearest_claims(conn, newest, rows[-1][1], "test-model", limit=20)
+    assert conn.execute(setting).fetchone()["ef"] == "40"
