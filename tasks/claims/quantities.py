@@ -489,6 +489,8 @@ def _ranges(text: str, found: list[tuple[int, int, Quantity]]) -> list[tuple[int
             joined = _RANGE_JOIN.match(joiner) and (
                 not uses_and or _BETWEEN.search(text[max(0, start - 12) : start])
             )
+            if joined and not uses_and:
+                high = _unit_from_low(low, high)
             low_value = _range_low(low, high) if joined else None
             if low_value is not None and low_value < high.value:
                 surface = text[start:next_end].strip()
@@ -503,19 +505,34 @@ def _ranges(text: str, found: list[tuple[int, int, Quantity]]) -> list[tuple[int
     return merged
 
 
+def _unit_from_low(low: Quantity, high: Quantity) -> Quantity:
+    """ "$3-4 million": the currency written on the low end is the high end's too, so the high
+    end is 4 million dollars and the low end, scaled like it, 3 million."""
+    if low.kind != "money" or high.kind != "number":
+        return high
+    return replace(high, kind="money", unit=low.unit)
+
+
 def _range_low(low: Quantity, high: Quantity) -> float | None:
     """The range's low end in the high end's unit, or None when the two do not make a range."""
     if high.kind not in _RANGE_KINDS:
         return None
+    high_number = _written_number(high)
     if (low.kind, low.unit) == (high.kind, high.unit):
+        low_number = _written_number(low)
+        scale_on_high_only = low.value == low_number and high.value != high_number
+        if scale_on_high_only and high_number and low_number <= high_number:
+            return low.value * high.value / high_number  # "$3 to $4 million": 3 million
         return low.value
-    if low.kind != "number":
-        return None
-    written = _WRITTEN_NUMBER.search(high.surface)
-    high_number = float(written[0].replace(",", "")) if written else 0.0
-    if not high_number:
+    if low.kind != "number" or not high_number:
         return None
     return low.value * high.value / high_number  # "40 to 50 minutes": the minutes' factor
+
+
+def _written_number(quantity: Quantity) -> float:
+    """The number as written in the quantity's text ("4" in "$4 million"), 0 without one."""
+    written = _WRITTEN_NUMBER.search(quantity.surface)
+    return float(written[0].replace(",", "")) if written else 0.0
 
 
 # words before an amount that say it is approximate or a bound ("nearly 3,000", "more than 40%")

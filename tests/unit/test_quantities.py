@@ -223,6 +223,27 @@ def test_approximate_amounts_and_bounds_compare_as_people_mean_them(earlier, lat
     assert same_amount(b, a, 0.05) is same
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The repairs cost $3-4 million, the council said.",
+        "The repairs cost $3 to $4 million, the council said.",
+        "The repairs cost between $3 million and $4 million.",
+    ],
+)
+def test_a_money_range_takes_its_scale_and_currency_from_either_end(text):
+    (cost,) = extract_quantities(text)
+    assert (cost.kind, cost.unit, cost.bound) == ("money", "USD", "range")
+    assert (cost.value, cost.upper) == (3_000_000.0, 4_000_000.0)
+
+
+def test_a_range_is_not_scaled_when_its_low_end_is_already_larger():
+    (cost,) = extract_quantities("Prices ran from $300 to $4 million.")
+    assert (cost.value, cost.upper) == (300.0, 4_000_000.0)
+    first, second = extract_quantities("Prices rose $3 and 4 million people paid.")
+    assert (first.unit, second.unit) == ("USD", "people")  # "and" alone joins no range
+
+
 def test_the_bound_is_kept_with_the_quantity():
     assert [q.bound for q in extract_quantities("More than 40% voted, nearly 3,000 people.")] == [
         "over",
