@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     without through between among against across per via is are was were be been being am
     has have had having do does did doing will would shall should can could may might must
     it its it's they them their theirs he him his she her hers we us our ours you your yours
-    i me my mine who whom whose which what when where why how all any both each few more
+    i me my who whom whose which what when where why how all any both each few more
     most other some such own same so too very just only also even still yet already again
     ever almost nearly about around roughly approximately some up out off once here there
     now today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday

@@ -509,30 +509,34 @@ def _same_meaning(
     tags = _swapped_tags(frames, new, old, params)
     if tags is None:
         return True
-    # the same sentence with one word swapped: another verb may say the same thing ("went up" /
-    # "increased"); another noun is another subject or object ("the ferry" / "the railway")
+    # the same sentence with a word or two swapped: another verb may say the same thing ("went
+    # up" / "increased"); another noun is another subject or object ("the ferry" / "the railway")
     return not all(tag in _NAMING for tag in tags)
 
 
 def _swapped_nouns(
     frames: FrameComparison, new: Comparable, old: Comparable, params: MatchParams
 ) -> bool:
-    """One word swapped on each side, and both are nouns (told by the parser, when one is set)."""
+    """A word or two swapped on each side, all nouns (told by the parser, when one is set)."""
     tags = _swapped_tags(frames, new, old, params)
     return tags is not None and all(tag in ("NOUN", "PROPN") for tag in tags)
 
 
 def _swapped_tags(
     frames: FrameComparison, new: Comparable, old: Comparable, params: MatchParams
-) -> tuple[str | None, str | None] | None:
-    """When exactly one word is swapped on each side, the parts of speech of the two (None for
-    one the parser cannot tell, or with no parser set); None when it is not one swap."""
-    if not (len(frames.only_new) == len(frames.only_old) == 1):
+) -> tuple[str | None, ...] | None:
+    """When one or two words on each side are swapped for one or two others ("the mine" / "the
+    power station"), the parts of speech of the swapped words (None for one the parser cannot
+    tell, or with no parser set); None when it is not such a swap."""
+    if not (1 <= len(frames.only_new) <= MAX_SWAP_WORDS and 1 <= len(frames.only_old) <= MAX_SWAP_WORDS):
         return None
-    return (
-        _part_of_speech(new.text, frames.only_new[0], params.parse_model),
-        _part_of_speech(old.text, frames.only_old[0], params.parse_model),
+    return tuple(
+        [_part_of_speech(new.text, word, params.parse_model) for word in frames.only_new]
+        + [_part_of_speech(old.text, word, params.parse_model) for word in frames.only_old]
     )
+
+
+MAX_SWAP_WORDS = 2
 
 
 SWAP_SIMILARITY = 0.6

@@ -62,6 +62,8 @@ def test_embeddings_are_unit_vectors_that_know_paraphrase(embedder):
         ("The Glenmoor hospital has 420 beds.", "The Glenmoor hospital has 420 nurses.", "related"),
         ("Ferry fares on the Kestrel route will rise by 12% in April.",
          "Railway fares on the Kestrel route will rise by 12% in April.", "related"),
+        ("The Corran mine will close in 2031.",  # one noun for two: still another subject
+         "The Corran power station will close in 2031.", "related"),
     ],
 )  # fmt: skip
 def test_meaning_decides_where_words_differ_and_the_frame_rules_still_guard(
@@ -86,9 +88,10 @@ def test_the_claim_core_leaves_the_attribution_out():
     )
 
 
-def test_on_our_pairs_the_semantic_layer_finds_more_and_flags_no_more_wrongly(embedder):
-    pairs = load_pairs(FIXTURES / "claim_pairs.jsonl")
-    assert len(pairs) >= 40
+@pytest.mark.parametrize("name", ["claim_pairs.jsonl", "claim_pairs_heldout.jsonl"])
+def test_on_our_pairs_the_semantic_layer_finds_more_and_flags_no_more_wrongly(embedder, name):
+    pairs = load_pairs(FIXTURES / name)
+    assert len(pairs) >= 20
     words = score_pairs("words", pairs, MatchParams(parse_model=DEFAULT_SPEAKER_MODEL))
     semantic = score_pairs(
         "semantic",
