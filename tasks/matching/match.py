@@ -528,7 +528,8 @@ def _swapped_tags(
     """When one or two words on each side are swapped for one or two others ("the mine" / "the
     power station"), the parts of speech of the swapped words (None for one the parser cannot
     tell, or with no parser set); None when it is not such a swap."""
-    if not (1 <= len(frames.only_new) <= MAX_SWAP_WORDS and 1 <= len(frames.only_old) <= MAX_SWAP_WORDS):
+    sizes = (len(frames.only_new), len(frames.only_old))
+    if not all(1 <= size <= MAX_SWAP_WORDS for size in sizes):
         return None
     return tuple(
         [_part_of_speech(new.text, word, params.parse_model) for word in frames.only_new]
