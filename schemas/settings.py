@@ -271,6 +271,24 @@ class Settings(BaseSettings):
         ge=0.0,
         description="Wait before the first retry of a failed source article; doubles each time.",
     )
+    review_lease_s: int = Field(
+        default=600,
+        ge=10,
+        le=86_400,
+        description=(
+            "How long a reviewer holds an item handed out by `next` before it returns to the "
+            "queue (seconds)."
+        ),
+    )
+    review_check_threshold: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Claims at or above this check-worthiness, with no verdict in their family, are "
+            "queued for triage as check items."
+        ),
+    )
     allow_parent_chmod: bool = Field(
         default=False,
         description=(

@@ -10,7 +10,12 @@ says what went wrong and what to do; the CLI prints the message on one line.
     │   ├── DatabaseUnavailable   the server cannot be reached or will not start
     │   ├── ConstraintViolation   a row broke a constraint; `constraint` names it
     │   └── ValueTooLarge         a value over what PostgreSQL can index or store
-    └── ConfigurationError    a setting is invalid
+    ├── ConfigurationError    a setting is invalid
+    └── ReviewError           a reviewer's request cannot be done as asked
+        ├── NotFound              no such item, claim, family or account
+        ├── NotAllowed            the account's role may not do this
+        ├── AuthenticationFailed  a wrong password or token
+        └── QueueConflict         the item changed under the reviewer (decided, lease lost)
 """
 
 from __future__ import annotations
@@ -72,3 +77,24 @@ class OverBudget(ClaimtrackError):
 
 class ConfigurationError(ClaimtrackError):
     """An invalid setting."""
+
+
+class ReviewError(ClaimtrackError):
+    """A reviewer's request that cannot be done as asked."""
+
+
+class NotFound(ReviewError):
+    """No such item, claim, family or account."""
+
+
+class NotAllowed(ReviewError):
+    """The account's role may not do this."""
+
+
+class AuthenticationFailed(ReviewError):
+    """A wrong name, password or token."""
+
+
+class QueueConflict(ReviewError):
+    """The item is not the reviewer's to decide any more: decided already, or the lease expired
+    or was taken over. Nothing was changed."""

@@ -482,6 +482,12 @@ def forget_matches(conn: Connection, claim_ids: Sequence[int]) -> None:
     """Drop these claims' open matches and family memberships (reviewed matches stay), and
     dissolve families left with fewer than two claims. Call inside a transaction."""
     _run(conn, "forget_open_matches", {"claim_ids": list(claim_ids)})
+    leave_families(conn, claim_ids)
+
+
+def leave_families(conn: Connection, claim_ids: Sequence[int]) -> None:
+    """Take claims out of their families (a dismissed repeat splits from the family it joined),
+    dissolving families left with fewer than two claims. Call inside a transaction."""
     left = _run(conn, "leave_families", {"claim_ids": list(claim_ids)})
     for row in left:
         family_id = row["family_id"]

@@ -1,0 +1,121 @@
+"""Reviewer and editor accounts: argon2id password hashes, API tokens stored as their SHA-256.
+
+A token is 32 random bytes (URL-safe base64) shown once; only its digest is kept, so a copy of the
+database does not hand out working tokens, and a fast digest is enough for a random secret."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from schemas.review import Account, Role
+from tasks.errors import AuthenticationFailed, ConstraintViolation, InputError, NotFound
+from tasks.storage import store
+from tasks.storage.database import Connection
+
+REVIEW_SQL = "review/review.sql"
+MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 64
+_NAME = re.compile(r"[\w.-]+")
+_HASHER = PasswordHasher()
+# verified against when the name is unknown, so that a wrong name costs as long as a wrong password
+_DUMMY_HASH = _HASHER.hash("claimtrack-no-such-account")
+
+
+def run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return store.run_query(conn, name, params, REVIEW_SQL)
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.fullmatch(name):
+        raise InputError(
+            f"account name {name[:40]!r}: use 1-{MAX_NAME_LENGTH} letters, digits, '.', '-' or '_'"
+        )
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def add_account(conn: Connection, name: str, role: Role, password: str) -> Account:
+    name = check_name(name)
+    check_password(password)
+    try:
+        with conn.transaction():
+            rows = run(
+                conn,
+                "add_account",
+                {"name": name, "role": role, "password_hash": _HASHER.hash(password)},
+            )
+    except ConstraintViolation as exc:
+        if exc.constraint == "accounts_name_key":
+            raise InputError(f"an account named {name} exists already") from exc
+        raise
+    return Account.from_row(rows[0])
+
+
+def get_account(conn: Connection, name: str) -> Account:
+    rows = run(conn, "account_by_name", {"name": name})
+    store.rollback(conn)
+    if not rows:
+        raise NotFound(f"no account named {name} (claimtrack users add {name} --role reviewer)")
+    return Account.from_row(rows[0])
+
+
+def list_accounts(conn: Connection) -> list[tuple[Account, int]]:
+    rows = run(conn, "list_accounts", {})
+    store.rollback(conn)
+    return [(Account.from_row(row), int(row["tokens"])) for row in rows]
+
+
+def sign_in(conn: Connection, name: str, password: str) -> Account:
+    """The account, when the name and password are right and it is not disabled."""
+    rows = run(conn, "account_by_name", {"name": name.strip()})
+    store.rollback(conn)
+    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    try:
+        _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthenticationFailed("wrong name or password") from None
+    if not rows or rows[0]["disabled"]:
+        raise AuthenticationFailed("wrong name or password")
+    if _HASHER.check_needs_rehash(stored):
+        with conn.transaction():
+            fresh = _HASHER.hash(password)
+            run(conn, "set_password", {"id": rows[0]["id"], "password_hash": fresh})
+    return Account.from_row(rows[0])
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token(conn: Connection, name: str) -> str:
+    """A new API token for the account (printed once; only its digest is stored)."""
+    account = get_account(conn, name)
+    token = secrets.token_urlsafe(32)
+    with conn.transaction():
+        run(conn, "add_token", {"account_id": account.id, "token_sha256": token_digest(token)})
+    return token
+
+
+def revoke_tokens(conn: Connection, name: str) -> int:
+    account = get_account(conn, name)
+    with conn.transaction():
+        return len(run(conn, "revoke_tokens", {"account_id": account.id}))
+
+
+def account_for_token(conn: Connection, token: str) -> Account:
+    rows = run(conn, "account_by_token", {"token_sha256": token_digest(token)})
+    store.rollback(conn)
+    if not rows:
+        raise AuthenticationFailed("unknown or revoked token")
+    return Account.from_row(rows[0])

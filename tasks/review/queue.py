@@ -1,0 +1,297 @@
+"""The reviewers' queue: items handed out under leases, decided, skipped, released and reopened.
+
+Every function here is what the CLI, the JSON API and the web pages call. A reviewer's change is
+made in one transaction that first locks the item (`FOR UPDATE`) and checks that the reviewer
+holds a live lease on it, so a double click, a second tab or a decision after the lease expired
+changes nothing and raises QueueConflict with what happened instead. Each change writes an
+audit_log row with the item before and after. `next` hands out the top item with
+`FOR UPDATE SKIP LOCKED`: reviewers asking at the same moment never get the same item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from schemas.review import MATCH_DECISIONS, RATINGS, Account, AuditEntry, ReviewItem
+from tasks.errors import InputError, NotAllowed, NotFound, QueueConflict
+from tasks.storage import store
+from tasks.storage.database import Connection
+
+REVIEW_SQL = "review/review.sql"
+SYSTEM = None  # the account id of changes claimtrack makes itself (queue refresh)
+
+
+def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return store.run_query(conn, name, params, REVIEW_SQL)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer decided on an item: `confirm` or `dismiss` a match, or a `verdict` (a
+    rating on RATINGS) on the claim or, with `whole_family`, on every claim of its family."""
+
+    action: str
+    rating: str | None = None
+    note: str = ""
+    evidence: tuple[str, ...] = field(default_factory=tuple)
+    whole_family: bool = False
+    publish: bool = False
+
+    def check(self, item_kind: str) -> None:
+        if self.action not in (*MATCH_DECISIONS, "verdict"):
+            raise InputError(f"decision {self.action!r}: use confirm, dismiss or verdict")
+        if self.action in MATCH_DECISIONS and item_kind != "match":
+            raise InputError(f"{self.action} is for match items; give a verdict on a check item")
+        if self.action == "verdict" and self.rating not in RATINGS:
+            raise InputError(f"rating {self.rating!r}: use one of {', '.join(RATINGS)}")
+        for link in self.evidence:
+            if not link.startswith(("http://", "https://")):
+                raise InputError(f"evidence {link[:60]!r}: give http(s) links")
+        if len(self.note) > 10_000:
+            raise InputError("the note is longer than 10,000 characters")
+
+
+def refresh_queue(conn: Connection, checkworthiness_threshold: float) -> int:
+    """Queue every open flag and every check-worthy claim without a verdict not queued yet;
+    how many items were added."""
+    with conn.transaction():
+        added = _run(conn, "refresh_match_items", {})
+        added += _run(conn, "refresh_check_items", {"threshold": checkworthiness_threshold})
+    return len(added)
+
+
+def view_item(conn: Connection, item_id: int) -> ReviewItem:
+    rows = _run(conn, "item_view", {"id": item_id})
+    if not rows:
+        raise NotFound(f"no review item {item_id}")
+    return ReviewItem.from_row(rows[0])
+
+
+def next_item(conn: Connection, account: Account, lease_s: int) -> ReviewItem | None:
+    """The item this reviewer holds, or else the top waiting one, leased to them for `lease_s`
+    seconds; None when nothing is waiting."""
+    with conn.transaction():
+        held = _run(conn, "held_item", {"account_id": account.id})
+        if held:
+            item_id = int(held[0]["id"])
+        else:
+            leased = _run(conn, "lease_next", {"account_id": account.id, "lease_s": lease_s})
+            if not leased:
+                return None
+            item_id = int(leased[0]["id"])
+            _audit(conn, account, "lease", item_id, None, {"lease_s": lease_s})
+        return view_item(conn, item_id)
+
+
+def _hold(conn: Connection, account: Account, item_id: int) -> dict[str, Any]:
+    """The item, locked, when this reviewer holds a live lease on it; QueueConflict otherwise."""
+    rows = _run(conn, "item_for_update", {"id": item_id})
+    if not rows:
+        raise NotFound(f"no review item {item_id}")
+    row = rows[0]
+    if row["status"] == "decided":
+        by = "you" if row["decided_by"] == account.id else row["decider_name"]
+        raise QueueConflict(
+            f"item {item_id} was already decided ({row['decision']}) by {by} at "
+            f"{_when(row['decided_at'])}; nothing was changed"
+        )
+    if row["status"] != "leased" or row["leased_by"] != account.id:
+        holder = row["holder_name"] if row["status"] == "leased" else None
+        raise QueueConflict(
+            f"item {item_id} is not leased to you"
+            + (f" ({holder} holds it)" if holder else "")
+            + "; take an item with next"
+        )
+    if row["lease_expired"]:
+        raise QueueConflict(
+            f"your lease on item {item_id} expired at {_when(row['lease_expires_at'])}; "
+            "take it again with next"
+        )
+    return row
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if moment else "an unknown time"
+
+
+def decide(conn: Connection, account: Account, item_id: int, decision: Decision) -> ReviewItem:
+    """Apply a reviewer's decision to an item they hold; the item, decided."""
+    if decision.publish and not account.is_editor:
+        raise NotAllowed("only editors publish verdicts")
+    with conn.transaction():
+        row = _hold(conn, account, item_id)
+        decision.check(row["kind"])
+        before = _state(row)
+        after: dict[str, Any] = {"decision": decision.action}
+        if decision.action in MATCH_DECISIONS:
+            _decide_match(conn, account, row, decision)
+        else:
+            after.update(_give_verdict(conn, account, row, decision))
+        _run(
+            conn,
+            "decide_item",
+            {"id": item_id, "decision": _label(decision), "account_id": account.id},
+        )
+        after["note"] = decision.note
+        _audit(conn, account, "decide", item_id, before, after)
+        return view_item(conn, item_id)
+
+
+def _label(decision: Decision) -> str:
+    if decision.action == "verdict":
+        scope = "family" if decision.whole_family else "claim"
+        return f"verdict:{decision.rating}:{scope}"
+    return decision.action
+
+
+def _decide_match(
+    conn: Connection, account: Account, row: dict[str, Any], decision: Decision
+) -> None:
+    match = _run(conn, "match_claims", {"match_id": row["match_id"]})[0]
+    confirmed = decision.action == "confirm"
+    _run(
+        conn,
+        "set_match_status",
+        {
+            "match_id": row["match_id"],
+            "status": "confirmed" if confirmed else "dismissed",
+            "review": "confirmed" if confirmed else "dismissed",
+            "reviewer": account.name,
+            "note": decision.note,
+        },
+    )
+    if match["kind"] == "repeat":
+        if confirmed:  # already joined when flagged; joining again is a no-op
+            store.join_family(conn, match["claim_id"], match["matched_claim_id"])
+        else:
+            store.leave_families(conn, [match["claim_id"]])
+
+
+def _give_verdict(
+    conn: Connection, account: Account, row: dict[str, Any], decision: Decision
+) -> dict[str, Any]:
+    family = _run(conn, "claim_family", {"claim_id": row["claim_id"]})[0]["family_id"]
+    if decision.whole_family and family is None:
+        raise InputError(f"claim {row['claim_id']} belongs to no family; give the verdict alone")
+    created = _run(
+        conn,
+        "add_verdict",
+        {
+            "claim_id": row["claim_id"],
+            "family_id": family if decision.whole_family else None,
+            "rating": decision.rating,
+            "note": decision.note,
+            "evidence": list(decision.evidence),
+            "account_id": account.id,
+            "item_id": row["id"],
+            "publish": decision.publish,
+        },
+    )
+    return {"verdict_id": created[0]["id"], "rating": decision.rating, "family_id": family}
+
+
+def skip(conn: Connection, account: Account, item_id: int, reason: str) -> None:
+    """Give the item back, not to be offered to this reviewer again."""
+    if not reason.strip():
+        raise InputError("say why you skip the item (--reason)")
+    with conn.transaction():
+        row = _hold(conn, account, item_id)
+        _run(conn, "skip_item", {"id": item_id, "account_id": account.id})
+        _audit(conn, account, "skip", item_id, _state(row), {"reason": reason.strip()})
+
+
+def release(conn: Connection, account: Account, item_id: int) -> None:
+    """Give the item back to the queue."""
+    with conn.transaction():
+        row = _hold(conn, account, item_id)
+        _run(conn, "release_item", {"id": item_id})
+        _audit(conn, account, "release", item_id, _state(row), None)
+
+
+def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -> ReviewItem:
+    """Undo a decision: the item waits again, a decided match is open again (a dismissed repeat
+    rejoins its family) and the item's verdicts are withdrawn. The decider or an editor may."""
+    with conn.transaction():
+        rows = _run(conn, "item_for_update", {"id": item_id})
+        if not rows:
+            raise NotFound(f"no review item {item_id}")
+        row = rows[0]
+        if row["status"] != "decided":
+            raise QueueConflict(f"item {item_id} is not decided; there is nothing to reopen")
+        if row["decided_by"] != account.id and not account.is_editor:
+            raise NotAllowed(f"only {row['decider_name']} or an editor may reopen item {item_id}")
+        if row["match_id"] is not None and row["decision"] in MATCH_DECISIONS:
+            match = _run(conn, "match_claims", {"match_id": row["match_id"]})[0]
+            _run(
+                conn,
+                "set_match_status",
+                {
+                    "match_id": row["match_id"],
+                    "status": "open",
+                    "review": "reopened",
+                    "reviewer": account.name,
+                    "note": reason,
+                },
+            )
+            if match["kind"] == "repeat" and row["decision"] == "dismiss":
+                store.join_family(conn, match["claim_id"], match["matched_claim_id"])
+        withdrawn = _run(conn, "withdraw_item_verdicts", {"item_id": item_id})
+        _run(conn, "reopen_item", {"id": item_id})
+        after = {"withdrawn_verdicts": [r["id"] for r in withdrawn], "reason": reason}
+        _audit(conn, account, "reopen", item_id, _state(row), after)
+        return view_item(conn, item_id)
+
+
+def list_items(conn: Connection, status: str | None = None, limit: int = 50) -> list[ReviewItem]:
+    rows = _run(conn, "list_items", {"status": status, "limit": limit})
+    items = [view_item(conn, int(row["id"])) for row in rows]
+    store.rollback(conn)
+    return items
+
+
+def history(
+    conn: Connection,
+    account: Account | None = None,
+    item_id: int | None = None,
+    limit: int = 50,
+) -> list[AuditEntry]:
+    rows = _run(
+        conn,
+        "history",
+        {"account_id": account.id if account else None, "item_id": item_id, "limit": limit},
+    )
+    store.rollback(conn)
+    return [AuditEntry.from_row(row) for row in rows]
+
+
+def _state(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "status": row["status"],
+        "decision": row["decision"],
+        "leased_by": row["holder_name"],
+        "decided_by": row["decider_name"],
+    }
+
+
+def _audit(
+    conn: Connection,
+    account: Account | None,
+    action: str,
+    item_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    _run(
+        conn,
+        "audit",
+        {
+            "account_id": account.id if account else SYSTEM,
+            "action": action,
+            "item_id": item_id,
+            "before": Jsonb(before) if before is not None else None,
+            "after": Jsonb(after) if after is not None else None,
+        },
+    )
