@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from cli.bench import add_bench_parser, cmd_bench
 from cli.evaluate import add_eval_parser, cmd_eval
+from cli.review import add_review_parser, add_users_parser, cmd_review, cmd_users
 from cli.sources import add_sources_parser, cmd_sources
 from cli.terminal import (
     EXIT_ERROR,
@@ -168,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("settings", help="show every setting, its value and what it does")
     add_sources_parser(commands)
+    add_users_parser(commands)
+    add_review_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
     return parser
@@ -553,6 +556,8 @@ _HANDLERS = {
     "db": _cmd_db,
     "settings": _cmd_settings,
     "sources": cmd_sources,
+    "users": cmd_users,
+    "review": cmd_review,
     "eval": cmd_eval,
     "bench": cmd_bench,
 }

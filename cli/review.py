@@ -1,0 +1,239 @@
+"""`claimtrack users ...` and `claimtrack review ...`: accounts, and the queue from a terminal.
+
+The review commands act as a named account (`--as NAME`, or CLAIMTRACK_REVIEWER) through the
+same functions as the JSON API and the web pages (tasks/review/queue.py)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from cli.terminal import positive_int, print_table
+from schemas.review import RATINGS, ReviewItem
+from schemas.settings import Settings
+from tasks.errors import InputError
+from tasks.review import accounts, queue
+from tasks.storage.database import Connection, open_database
+
+
+def add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = commands.add_parser(
+        "users",
+        help="manage reviewer and editor accounts and their API tokens",
+        description="Reviewers work the queue; editors also manage accounts and publish verdicts.",
+    )
+    actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add an account (asks for its password)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=("reviewer", "editor"), required=True)
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of the terminal",
+    )
+    token = actions.add_parser("token", help="print a new API token for the account")
+    token.add_argument("name")
+    revoke = actions.add_parser("revoke", help="revoke every API token of the account")
+    revoke.add_argument("name")
+    actions.add_parser("list", help="list accounts")
+
+
+def add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = commands.add_parser(
+        "review",
+        help="work the reviewers' queue from the terminal",
+        description="Take the next item, decide it, skip or release it, and see the queue and "
+        "your history. Acts as the account given by --as (or CLAIMTRACK_REVIEWER).",
+    )
+    actions = review.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def acting(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument(
+            "--as",
+            dest="account",
+            default=os.environ.get("CLAIMTRACK_REVIEWER"),
+            metavar="NAME",
+            help="the account to act as (default: CLAIMTRACK_REVIEWER)",
+        )
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+        return parser
+
+    acting(actions.add_parser("next", help="lease the top item (or the one you hold) and show it"))
+    decide = acting(actions.add_parser("decide", help="decide an item you hold"))
+    decide.add_argument("item", type=positive_int, metavar="ITEM")
+    decide.add_argument(
+        "decision",
+        choices=("confirm", "dismiss", "verdict"),
+        help="confirm or dismiss a match, or give a verdict (--rating)",
+    )
+    decide.add_argument("--rating", choices=RATINGS, help="the verdict's rating")
+    decide.add_argument("--note", default="", help="why")
+    decide.add_argument(
+        "--evidence", action="append", default=[], metavar="URL", help="a link (repeatable)"
+    )
+    decide.add_argument(
+        "--family", action="store_true", help="the verdict covers the claim's whole family"
+    )
+    decide.add_argument("--publish", action="store_true", help="publish the verdict (editors)")
+    skip = acting(actions.add_parser("skip", help="give an item back; not offered to you again"))
+    skip.add_argument("item", type=positive_int, metavar="ITEM")
+    skip.add_argument("--reason", required=True)
+    release = acting(actions.add_parser("release", help="give an item you hold back"))
+    release.add_argument("item", type=positive_int, metavar="ITEM")
+    reopen = acting(actions.add_parser("reopen", help="undo a decision (yours, or as an editor)"))
+    reopen.add_argument("item", type=positive_int, metavar="ITEM")
+    reopen.add_argument("--reason", default="")
+    listing = actions.add_parser("list", help="the queue, top first")
+    listing.add_argument("--status", choices=("waiting", "leased", "decided"))
+    listing.add_argument("--limit", type=positive_int, default=50)
+    listing.add_argument("--format", choices=("table", "jsonl"), default="table")
+    history = acting(actions.add_parser("history", help="your decisions and other changes"))
+    history.add_argument("--limit", type=positive_int, default=50)
+    actions.add_parser("refresh", help="queue new flags and check-worthy claims now")
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    with open_database(settings) as conn:
+        if args.action == "add":
+            password = _read_password(args.password_stdin)
+            account = accounts.add_account(conn, args.name, args.role, password)
+            print(f"added {account.role} {account.name}")
+        elif args.action == "token":
+            token = accounts.new_token(conn, args.name)
+            print(token)
+            print(
+                "keep it secret: it is shown once; send it as 'Authorization: Bearer TOKEN'",
+                file=sys.stderr,
+            )
+        elif args.action == "revoke":
+            revoked = accounts.revoke_tokens(conn, args.name)
+            print(f"revoked {revoked} token(s) of {args.name}")
+        else:
+            rows = [
+                (a.name, a.role, "yes" if a.disabled else "", tokens, f"{a.created_at:%Y-%m-%d}")
+                for a, tokens in accounts.list_accounts(conn)
+            ]
+            print_table(("name", "role", "disabled", "tokens", "created"), rows)
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InputError("no terminal to ask for the password; use --password-stdin")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise InputError("the two passwords differ")
+    return password
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    with open_database(settings) as conn:
+        if args.action == "refresh":
+            added = queue.refresh_queue(conn, settings.review_check_threshold)
+            print(f"queued {added} new item(s)")
+            return 0
+        if args.action == "list":
+            items = queue.list_items(conn, args.status, args.limit)
+            if args.format == "jsonl":
+                for item in items:
+                    print(json.dumps(item_json(item)))
+            else:
+                rows = [
+                    (i.id, i.match_kind or i.kind, i.status, f"{i.priority:.0f}", i.claim.text,
+                     "; ".join(i.reasons))
+                    for i in items
+                ]  # fmt: skip
+                headers = ("id", "kind", "status", "priority", "claim", "why")
+                print_table(headers, rows, {"claim": 60, "why": 60})
+            return 0
+        return _act(conn, args, settings)
+
+
+def _act(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
+    if not args.account:
+        raise InputError("say who you are: --as NAME (or set CLAIMTRACK_REVIEWER)")
+    account = accounts.get_account(conn, args.account)
+    if args.action == "history":
+        entries = queue.history(conn, account, limit=args.limit)
+        if args.format == "json":
+            print(json.dumps([asdict(e) for e in entries], default=str))
+        else:
+            rows = [
+                (f"{e.at:%Y-%m-%d %H:%M}", e.action, e.item_id, json.dumps(e.after))
+                for e in entries
+            ]
+            print_table(("when", "action", "item", "after"), rows, {"after": 70})
+        return 0
+    item: ReviewItem | None
+    if args.action == "next":
+        item = queue.next_item(conn, account, settings.review_lease_s)
+        if item is None:
+            print("nothing is waiting", file=sys.stderr)
+            return 0
+    elif args.action == "decide":
+        decision = queue.Decision(
+            args.decision,
+            args.rating,
+            args.note,
+            tuple(args.evidence),
+            args.family,
+            args.publish,
+        )
+        item = queue.decide(conn, account, args.item, decision)
+    elif args.action == "skip":
+        queue.skip(conn, account, args.item, args.reason)
+        item = None
+        print(f"skipped item {args.item}")
+    elif args.action == "release":
+        queue.release(conn, account, args.item)
+        item = None
+        print(f"released item {args.item}")
+    else:
+        item = queue.reopen(conn, account, args.item, args.reason)
+    if item is not None:
+        if args.format == "json":
+            print(json.dumps(item_json(item)))
+        else:
+            print_item(item)
+    return 0
+
+
+def item_json(item: ReviewItem) -> dict[str, Any]:
+    return json.loads(json.dumps(asdict(item), default=str))  # type: ignore[no-any-return]
+
+
+def print_item(item: ReviewItem) -> None:
+    title = f"item {item.id}: {item.match_kind or 'check-worthy claim'} [{item.status}]"
+    if item.status == "leased" and item.lease_expires_at:
+        title += f", yours until {item.lease_expires_at:%H:%M:%S}"
+    if item.decision:
+        title += f", {item.decision} by {item.decided_by}"
+    print(title)
+    print(f"  why:      {'; '.join(item.reasons)}")
+    print(f"  claim:    {item.claim.text}")
+    print(f"            {_said(item.claim)}")
+    if item.matched is not None:
+        print(f"  earlier:  {item.matched.text}")
+        print(f"            {_said(item.matched)}")
+        print(f"  matcher:  {item.match_reason} (score {item.match_score:.2f})")
+        if item.differences:
+            print(f"  differs:  {'; '.join(item.differences)}")
+    if item.status == "leased":
+        print(
+            f"  decide:   claimtrack review decide {item.id} "
+            + ("confirm|dismiss" if item.kind == "match" else "verdict --rating RATING")
+        )
+
+
+def _said(side: Any) -> str:
+    parts = [side.speaker or "unattributed", side.source or "", side.url]
+    if side.said_at:
+        parts.insert(1, f"{side.said_at:%Y-%m-%d}")
+    return " · ".join(p for p in parts if p)
