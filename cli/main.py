@@ -36,6 +36,7 @@ from cli.terminal import (
     print_report,
     print_table,
 )
+from cli.web import add_web_parser, cmd_web
 from schemas.records import ClaimListing, FlagListing, IngestReport
 from schemas.settings import Settings, get_settings
 from tasks.errors import ClaimtrackError, InputError
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sources_parser(commands)
     add_users_parser(commands)
     add_review_parser(commands)
+    add_web_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
     return parser
@@ -558,6 +560,7 @@ _HANDLERS = {
     "sources": cmd_sources,
     "users": cmd_users,
     "review": cmd_review,
+    "web": cmd_web,
     "eval": cmd_eval,
     "bench": cmd_bench,
 }

@@ -133,3 +133,52 @@ class AuditEntry:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AuditEntry:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    """A claim as a reviewer reads it: in its paragraph, with its source and its verdict."""
+
+    id: int
+    text: str
+    speaker: str | None
+    quantities: list[dict[str, Any]]
+    polarity: str
+    checkworthiness: float
+    claim_type: str
+    family_id: int | None
+    said_at: datetime | None
+    url: str
+    source: str | None
+    title: str | None
+    paragraph: str
+    verdict: str | None
+    verdict_note: str | None
+    verdict_published_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ClaimDetail:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    id: int
+    text: str
+    speaker: str | None
+    said_at: datetime | None
+    url: str
+    source: str | None
+    title: str | None
+    first: bool  # the family's first appearance
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> FamilyMember:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class FamilyDetail:
+    id: int
+    members: tuple[FamilyMember, ...]
+    verdict: str | None

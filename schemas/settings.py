@@ -289,6 +289,12 @@ class Settings(BaseSettings):
             "queued for triage as check items."
         ),
     )
+    web_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description="Most database connections `claimtrack web` holds at once.",
+    )
     allow_parent_chmod: bool = Field(
         default=False,
         description=(

@@ -236,3 +236,31 @@ WHERE (%(account_id)s::bigint IS NULL OR l.account_id = %(account_id)s)
   AND (%(item_id)s::bigint IS NULL OR l.item_id = %(item_id)s)
 ORDER BY l.id DESC
 LIMIT %(limit)s;
+
+-- claim_detail --
+-- A claim with its article, the paragraph it stands in, and the verdict covering it (its own or
+-- its family's, the latest not withdrawn).
+SELECT c.id, c.text, c.speaker, c.quantities, c.polarity, c.checkworthiness, c.claim_type,
+       c.family_id, coalesce(c.published_at, c.created_at) AS said_at, a.url, a.source, a.title,
+       split_part(r.body, E'\n\n', c.paragraph_index + 1) AS paragraph,
+       v.rating AS verdict, v.note AS verdict_note, v.published_at AS verdict_published_at
+FROM claims c
+JOIN articles a ON a.id = c.article_id
+JOIN article_revisions r ON r.id = c.revision_id
+LEFT JOIN LATERAL (
+    SELECT rating, note, published_at FROM verdicts
+    WHERE withdrawn_at IS NULL
+      AND (claim_id = c.id OR (c.family_id IS NOT NULL AND family_id = c.family_id))
+    ORDER BY created_at DESC
+    LIMIT 1
+) v ON true
+WHERE c.id = %(id)s;
+
+-- family_members --
+SELECT c.id, c.text, c.speaker, coalesce(c.published_at, c.created_at) AS said_at, a.url,
+       a.source, a.title, (c.id = f.canonical_claim_id) AS first
+FROM claim_families f
+JOIN claims c ON c.family_id = f.id
+JOIN articles a ON a.id = c.article_id
+WHERE f.id = %(id)s
+ORDER BY coalesce(c.published_at, c.created_at), c.id;

@@ -1,0 +1,32 @@
+"""`claimtrack web`: serve the reviewers' JSON API on a host and port."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.terminal import positive_int
+from schemas.settings import Settings
+
+
+def add_web_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    web = commands.add_parser(
+        "web",
+        help="serve the reviewers' JSON API (and /openapi.json)",
+        description="Serve the reviewers' queue over HTTP: the JSON API under /api/ (send "
+        "'Authorization: Bearer TOKEN', from `claimtrack users token NAME`), its OpenAPI "
+        "document at /openapi.json and /healthz. Stop with Ctrl-C.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from tasks.storage.database import resolve_database_url
+    from web.app import create_app
+
+    app = create_app(settings, resolve_database_url(settings))
+    print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,149 @@
+"""The JSON API as a client sees it: the real app under uvicorn on loopback, real PostgreSQL."""
+
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+
+from schemas.settings import Settings
+from tasks.review import accounts, queue
+from tests.integration.test_review_queue import FIRST, PASSWORD, SECOND, ingest
+from web.app import PUBLIC_PATHS, create_app
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(db_url, tmp_path):
+    """The app on a loopback port, with two flags queued and three accounts; yields its URL."""
+    settings = Settings(database_url=db_url, home=tmp_path / "home")
+    app = create_app(settings, db_url)
+    from tasks.storage.database import connect
+
+    with connect(db_url) as conn:
+        ingest(conn, settings, tmp_path, [FIRST, SECOND])
+        queue.refresh_queue(conn, 1.0)
+        tokens = {}
+        for name, role in (("ann", "reviewer"), ("ben", "reviewer"), ("eve", "editor")):
+            accounts.add_account(conn, name, role, PASSWORD)
+            tokens[name] = accounts.new_token(conn, name)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", tokens, db_url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def client(url, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=url, headers=headers, timeout=30)
+
+
+def test_only_health_and_the_openapi_document_answer_without_a_token(served):
+    url, _, _ = served
+    with client(url) as anonymous:
+        assert anonymous.get("/healthz").status_code == 200
+        document = anonymous.get("/openapi.json").json()
+        refused = []
+        for path, operations in document["paths"].items():
+            if path in PUBLIC_PATHS:
+                continue
+            concrete = path.replace("{item_id}", "1").replace("{claim_id}", "1")
+            concrete = concrete.replace("{family_id}", "1")
+            for method in operations:
+                for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+                    answer = anonymous.request(method, concrete, headers=headers, json={})
+                    refused.append((method, path, answer.status_code))
+        assert refused and all(status == 401 for _, _, status in refused), refused
+        assert "/api/queue/next" in document["paths"]
+        assert anonymous.get("/docs").status_code == 404  # no unauthenticated pages
+
+
+def test_next_decide_and_a_double_click_answered_409(served):
+    url, tokens, _ = served
+    with client(url, tokens["ann"]) as ann, client(url, tokens["ben"]) as ben:
+        taken = ann.post("/api/queue/next")
+        assert taken.status_code == 200
+        item = taken.json()
+        assert item["status"] == "leased" and item["leased_by"] == "ann"
+        assert item["lease_expires_at"] and item["match_kind"] == "contradiction"
+        assert ben.post("/api/queue/next").json()["id"] != item["id"]
+        decided = ann.post(f"/api/queue/{item['id']}/decision", json={"action": "confirm"})
+        assert decided.status_code == 200 and decided.json()["status"] == "decided"
+        again = ann.post(f"/api/queue/{item['id']}/decision", json={"action": "dismiss"})
+        assert again.status_code == 409 and "already decided" in again.json()["error"]
+        taken_by_ben = ben.post(f"/api/queue/{item['id']}/decision", json={"action": "confirm"})
+        assert taken_by_ben.status_code == 409
+        assert ann.post("/api/queue/next").status_code == 204  # ben holds the other one
+        claim = ann.get(f"/api/claims/{item['claim']['id']}").json()
+        assert "$540 million" in claim["paragraph"]
+        assert ann.get("/api/flags", params={"kind": "contradiction"}).json()[0]["kind"] == (
+            "contradiction"
+        )
+        assert [e["action"] for e in ann.get("/api/history").json()] == ["decide", "lease"]
+
+
+def test_bad_input_is_422_a_reviewer_cannot_publish_and_sql_text_is_only_text(served):
+    url, tokens, _ = served
+    with client(url, tokens["ann"]) as ann:
+        item = ann.post("/api/queue/next").json()
+        path = f"/api/queue/{item['id']}/decision"
+        assert ann.post(path, json={"action": "verdict", "rating": "wrong"}).status_code == 422
+        assert ann.post(path, json={"action": "explode"}).status_code == 422
+        published = ann.post(path, json={"action": "verdict", "rating": "false", "publish": True})
+        assert published.status_code == 403 and "editors" in published.json()["error"]
+        hostile = "'); DROP TABLE claims; -- \" OR 1=1"
+        fine = ann.post(path, json={"action": "verdict", "rating": "false", "note": hostile})
+        assert fine.status_code == 200
+        assert ann.get("/api/history").json()[0]["after"]["note"] == hostile
+        assert ann.get("/api/claims/999999").status_code == 404
+        assert ann.get("/api/claims/1").status_code == 200  # the claims table is still there
+
+
+def test_many_reviewers_over_http_get_disjoint_items(served):
+    url, tokens, db_url = served
+    from tasks.storage.database import connect
+
+    with connect(db_url) as conn:
+        queue.refresh_queue(conn, 0.0)  # every claim: check items as well as the two matches
+        count = conn.execute("SELECT count(*) AS n FROM review_items").fetchone()["n"]
+        total = int(count)
+        conn.commit()
+        names = [f"r{n}" for n in range(6)]
+        for name in names:
+            accounts.add_account(conn, name, "reviewer", PASSWORD)
+            tokens[name] = accounts.new_token(conn, name)
+
+    def work(name):
+        taken = []
+        with client(url, tokens[name]) as me:
+            while (answer := me.post("/api/queue/next")).status_code == 200:
+                item = answer.json()
+                taken.append(item["id"])
+                decision = {"action": "verdict", "rating": "unverifiable"}
+                if item["kind"] == "match":
+                    decision = {"action": "confirm"}
+                assert (
+                    me.post(f"/api/queue/{item['id']}/decision", json=decision).status_code == 200
+                )
+        return taken
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        handed = [i for taken in pool.map(work, names) for i in taken]
+    assert len(handed) == len(set(handed)) == total
