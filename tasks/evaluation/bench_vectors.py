@@ -97,10 +97,23 @@ def copy_vectors(conn: Connection, model: str, ids: Sequence[int], vectors: Matr
 
 
 def stored_vectors(conn: Connection, model: str, count: int) -> Matrix:
-    """The stored vectors by `model`, in claim id order (a corpus kept by --reuse)."""
+    """The stored vectors by `model`, in claim id order (a corpus kept by --reuse), read in
+    binary and in batches (a million rows as text take minutes to parse)."""
     register_vector(conn)
-    rows = store.run_query(conn, "bench_all_embeddings", {"model": model}, BENCH_SQL)
-    out = np.empty((count, len(rows[0]["embedding"]) if rows else 0), dtype=np.float32)
-    for n, row in enumerate(rows):
-        out[n] = row["embedding"]
-    return out
+    statement = store.queries(BENCH_SQL)["bench_all_embeddings"]
+    out: Matrix | None = None
+    with wrap_exceptions(), conn.cursor(binary=True) as cursor:
+        cursor.execute(statement, {"model": model})
+        done = 0
+        while rows := cursor.fetchmany(50_000):
+            block = np.stack([_as_array(row["embedding"]) for row in rows])
+            if out is None:
+                out = np.empty((count, block.shape[1]), dtype=np.float32)
+            out[done : done + len(rows)] = block
+            done += len(rows)
+    return out if out is not None else np.empty((0, 0), dtype=np.float32)
+
+
+def _as_array(value: Any) -> Any:
+    """pgvector's loaders give numpy arrays for text and Vector objects for binary rows."""
+    return value.to_numpy() if hasattr(value, "to_numpy") else np.asarray(value)
