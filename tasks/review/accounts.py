@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -23,8 +24,13 @@ MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 64
 _NAME = re.compile(r"[\w.-]+")
 _HASHER = PasswordHasher()
-# verified against when the name is unknown, so that a wrong name costs as long as a wrong password
-_DUMMY_HASH = _HASHER.hash("claimtrack-no-such-account")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so that a wrong name costs as long as a wrong
+    password (made on first use: hashing takes a tenth of a second)."""
+    return _HASHER.hash("claimtrack-no-such-account")
 
 
 def run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -80,7 +86,7 @@ def sign_in(conn: Connection, name: str, password: str) -> Account:
     """The account, when the name and password are right and it is not disabled."""
     rows = run(conn, "account_by_name", {"name": name.strip()})
     store.rollback(conn)
-    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    stored = rows[0]["password_hash"] if rows else _dummy_hash()
     try:
         _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
