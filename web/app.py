@@ -4,17 +4,20 @@ Requests run in FastAPI's thread pool on connections from a psycopg pool; every 
 through tasks/review/queue.py, whose errors become HTTP answers here, in one place: a decided item
 or a lost lease is 409, a role that may not is 403, a wrong token 401, a missing item 404, bad
 input 422, and a database that cannot be reached 503. Nothing but /healthz and /openapi.json
-answers without an API token."""
+answers without an API token, and of the pages only the sign-in form without a session."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -40,7 +43,8 @@ STATUS_OF_ERROR: tuple[tuple[type[ClaimtrackError], int], ...] = (
     (InputError, 422),
     (DatabaseUnavailable, 503),
 )
-PUBLIC_PATHS = ("/healthz", "/openapi.json")
+PUBLIC_PATHS = ("/healthz", "/openapi.json", "/signin")
+STATIC = Path(__file__).parent / "static"
 
 
 def _configure(conn: Any) -> None:
@@ -96,9 +100,16 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
             conn.execute("SELECT 1")
         return {"status": "ok"}
 
-    from web.api import router
+    from web import api, pages
 
-    app.include_router(router)
+    @app.exception_handler(pages.SignInRequired)
+    async def sign_in_first(request: Request, _exc: pages.SignInRequired) -> RedirectResponse:
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/signin?next={target}", status_code=303)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

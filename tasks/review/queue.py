@@ -252,6 +252,14 @@ def list_items(conn: Connection, status: str | None = None, limit: int = 50) -> 
     return items
 
 
+def counts(conn: Connection) -> dict[str, int]:
+    """How many items wait, are in review and were decided."""
+    rows = _run(conn, "item_counts", {})
+    store.rollback(conn)
+    found = {row["status"]: int(row["n"]) for row in rows}
+    return {status: found.get(status, 0) for status in ("waiting", "leased", "decided")}
+
+
 def history(
     conn: Connection,
     account: Account | None = None,

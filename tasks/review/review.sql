@@ -175,6 +175,9 @@ WHERE (%(status)s::text IS NULL OR i.status = %(status)s)
 ORDER BY (i.status = 'decided'), i.priority DESC, i.id
 LIMIT %(limit)s;
 
+-- item_counts --
+SELECT status, count(*) AS n FROM review_items GROUP BY status;
+
 -- release_item --
 UPDATE review_items SET status = 'waiting', leased_by = NULL, lease_expires_at = NULL
 WHERE id = %(id)s;
@@ -264,3 +267,27 @@ JOIN claims c ON c.family_id = f.id
 JOIN articles a ON a.id = c.article_id
 WHERE f.id = %(id)s
 ORDER BY coalesce(c.published_at, c.created_at), c.id;
+
+-- start_session --
+INSERT INTO web_sessions (token_sha256, account_id, csrf_token, expires_at)
+VALUES (%(token_sha256)s, %(account_id)s, %(csrf_token)s,
+        now() + make_interval(secs => %(lifetime_s)s));
+
+-- session_account --
+SELECT a.id, a.name, a.role, a.disabled, a.created_at, s.csrf_token
+FROM web_sessions s
+JOIN accounts a ON a.id = s.account_id
+WHERE s.token_sha256 = %(token_sha256)s AND s.ended_at IS NULL AND s.expires_at > now()
+  AND NOT a.disabled;
+
+-- end_session --
+UPDATE web_sessions SET ended_at = now()
+WHERE token_sha256 = %(token_sha256)s AND ended_at IS NULL;
+
+-- record_sign_in_failure --
+INSERT INTO sign_in_failures (name, address) VALUES (%(name)s, %(address)s);
+
+-- recent_sign_in_failures --
+SELECT count(*) AS n FROM sign_in_failures
+WHERE (name = %(name)s OR address = %(address)s)
+  AND at > now() - make_interval(secs => %(window_s)s);

@@ -69,10 +69,17 @@ def test_only_health_and_the_openapi_document_answer_without_a_token(served):
             for method in operations:
                 for headers in ({}, {"Authorization": "Bearer not-a-token"}):
                     answer = anonymous.request(method, concrete, headers=headers, json={})
-                    refused.append((method, path, answer.status_code))
-        assert refused and all(status == 401 for _, _, status in refused), refused
+                    refused.append((method, path, answer))
+        assert refused
+        for method, path, answer in refused:
+            if path.startswith("/api/"):
+                assert answer.status_code == 401, (method, path, answer.status_code)
+            else:  # a page: off to the sign-in form
+                assert answer.status_code == 303, (method, path, answer.status_code)
+                assert answer.headers["location"].startswith("/signin?next="), path
         assert "/api/queue/next" in document["paths"]
         assert anonymous.get("/docs").status_code == 404  # no unauthenticated pages
+        assert {"/", "/items/{item_id}", "/history"} <= set(document["paths"])
 
 
 def test_next_decide_and_a_double_click_answered_409(served):

@@ -1,0 +1,111 @@
+"""The review pages over HTTP: sign-in and sessions, CSRF, escaping of hostile text."""
+
+import re
+from contextlib import closing
+
+import httpx
+import pytest
+
+from schemas.settings import Settings
+from tasks.review import queue
+from tasks.storage.database import connect
+from tests.integration.test_review_api import served  # noqa: F401  (a fixture)
+from tests.integration.test_review_queue import PASSWORD, ingest
+
+pytestmark = pytest.mark.integration
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def signed_in(url, name="ann", password=PASSWORD):
+    browser = httpx.Client(base_url=url, timeout=30)
+    form = browser.get("/signin")
+    csrf = CSRF.search(form.text).group(1)
+    answer = browser.post(
+        "/signin", data={"name": name, "password": password, "csrf": csrf, "next": "/"}
+    )
+    assert answer.status_code == 303, answer.text
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    return browser
+
+
+def page_csrf(browser, path="/"):
+    return CSRF.search(browser.get(path).text).group(1)
+
+
+def test_sign_in_work_an_item_and_sign_out(served):  # noqa: F811
+    url, _, _ = served
+    with closing(signed_in(url)) as browser:
+        home = browser.get("/")
+        assert home.status_code == 200 and "Take the next item" in home.text
+        forged = browser.post("/queue/next", data={"csrf": "forged"})
+        assert forged.status_code == 403
+        taken = browser.post("/queue/next", data={"csrf": page_csrf(browser)})
+        assert taken.status_code == 303 and taken.headers["location"].startswith("/items/")
+        item = browser.get(taken.headers["location"])
+        assert '<mark class="new">$540 million</mark>' in item.text
+        assert '<mark class="old">$450 million</mark>' in item.text
+        assert 'data-key="c"' in item.text and "Keys:" in item.text
+        item_path = taken.headers["location"]
+        csrf = CSRF.search(item.text).group(1)
+        decided = browser.post(f"{item_path}/decide", data={"csrf": csrf, "action": "confirm"})
+        assert decided.status_code == 303
+        again = browser.post(f"{item_path}/decide", data={"csrf": csrf, "action": "dismiss"})
+        assert again.status_code == 409 and "already decided" in again.text
+        assert "decide" in browser.get("/history").text
+        assert browser.post("/signout", data={"csrf": csrf}).status_code == 303
+        assert browser.get("/").status_code == 303  # the session ended on the server
+
+
+def test_a_wrong_password_is_refused_and_guessing_is_slowed_down(served):  # noqa: F811
+    url, _, _ = served
+    with httpx.Client(base_url=url, timeout=30) as browser:
+        csrf = CSRF.search(browser.get("/signin").text).group(1)
+        answer = browser.post("/signin", data={"name": "ann", "password": "nope", "csrf": csrf})
+        assert answer.status_code == 401 and "Wrong name or password" in answer.text
+        no_token = browser.post("/signin", data={"name": "ann", "password": PASSWORD})
+        assert no_token.status_code == 403  # the sign-in form has its own CSRF token
+        statuses = [
+            browser.post(
+                "/signin", data={"name": "ann", "password": f"guess {n}", "csrf": csrf}
+            ).status_code
+            for n in range(10)
+        ]
+        assert statuses[-1] == 429
+        right = browser.post("/signin", data={"name": "ann", "password": PASSWORD, "csrf": csrf})
+        assert right.status_code == 429  # even the right password waits now
+
+
+def test_hostile_article_text_is_shown_escaped(served, tmp_path):  # noqa: F811
+    url, _, db_url = served
+    hostile = (
+        "The mayor said the <script>alert('x')</script> harbour will cost $90 million, "
+        'the council said <img src=x onerror="alert(1)"> on Monday.\n'
+    )
+    with connect(db_url) as conn:
+        ingest(conn, Settings(database_url=db_url), tmp_path, [hostile])
+        queue.refresh_queue(conn, 0.0)
+        conn.execute(
+            "UPDATE review_items SET priority = 1e9 WHERE claim_id = "
+            "(SELECT id FROM claims WHERE text LIKE '%%harbour%%')"
+        )
+        conn.commit()
+    with closing(signed_in(url)) as browser:
+        taken = browser.post("/queue/next", data={"csrf": page_csrf(browser)})
+        page = browser.get(taken.headers["location"]).text
+        assert "harbour will cost $90 million" in page
+        assert "<script>alert" not in page and "&lt;script&gt;" in page
+        assert "<img src=x" not in page and 'onerror="alert' not in page
+
+
+def test_only_local_paths_are_followed_after_sign_in(served):  # noqa: F811
+    url, _, _ = served
+    with httpx.Client(base_url=url, timeout=30) as browser:
+        form = browser.get("/signin", params={"next": "https://evil.example/"})
+        assert 'name="next" value="/"' in form.text
+        csrf = CSRF.search(form.text).group(1)
+        answer = browser.post(
+            "/signin",
+            data={"name": "ann", "password": PASSWORD, "csrf": csrf, "next": "//evil.example"},
+        )
+        assert answer.headers["location"] == "/"
