@@ -26,7 +26,16 @@ from pydantic import ValidationError
 
 from cli.bench import add_bench_parser, cmd_bench
 from cli.evaluate import add_eval_parser, cmd_eval
-from cli.review import add_review_parser, add_users_parser, cmd_review, cmd_users
+from cli.review import (
+    add_factchecks_parser,
+    add_review_parser,
+    add_tune_parser,
+    add_users_parser,
+    cmd_factchecks,
+    cmd_review,
+    cmd_tune,
+    cmd_users,
+)
 from cli.sources import add_sources_parser, cmd_sources
 from cli.terminal import (
     EXIT_ERROR,
@@ -172,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sources_parser(commands)
     add_users_parser(commands)
     add_review_parser(commands)
+    add_factchecks_parser(commands)
+    add_tune_parser(commands)
     add_web_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
@@ -539,12 +550,38 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    stored = _stored_settings(settings)
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
         if name == "database_url" and value:
             value = mask_password(value)
-        print(f"{setting_name([name])}={value}\n    {field.description}")
+        note = ""
+        if name in stored and name not in settings.model_fields_set:
+            value, note = (
+                stored[name]["value"],
+                f" (stored in the database: {stored[name]['reason']})",
+            )
+        print(f"{setting_name([name])}={value}{note}\n    {field.description}")
     return 0
+
+
+def _stored_settings(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Settings stored in the database, when it can be reached without starting a server."""
+    from tasks.review.tuning import stored
+    from tasks.storage.database import connect
+
+    if settings.database_url:
+        url = settings.database_url
+    else:
+        state = embedded_server.read_state(settings.postgres_dir)
+        if not state.running:
+            return {}
+        url = state.uri(settings.database_name)
+    try:
+        with connect(url, migrate=False) as conn:  # only reads: never migrates
+            return {row["name"]: row for row in stored(conn)}
+    except ClaimtrackError:
+        return {}
 
 
 _HANDLERS = {
@@ -560,6 +597,8 @@ _HANDLERS = {
     "sources": cmd_sources,
     "users": cmd_users,
     "review": cmd_review,
+    "factchecks": cmd_factchecks,
+    "tune": cmd_tune,
     "web": cmd_web,
     "eval": cmd_eval,
     "bench": cmd_bench,

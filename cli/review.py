@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from cli.terminal import positive_int, print_table
@@ -237,3 +238,119 @@ def _said(side: Any) -> str:
     if side.said_at:
         parts.insert(1, f"{side.said_at:%Y-%m-%d}")
     return " · ".join(p for p in parts if p)
+
+
+def add_factchecks_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    factchecks = commands.add_parser(
+        "factchecks",
+        help="import ClaimReview fact-checks, export our published verdicts",
+        description="Imported fact-checks become claims of their own kind with a verdict, so "
+        "later claims repeating them are queued with it; exports are schema.org ClaimReview.",
+    )
+    actions = factchecks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imports = actions.add_parser(
+        "import", help="import ClaimReview JSON (files, folders, or the pages already ingested)"
+    )
+    imports.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    imports.add_argument(
+        "--from-pages",
+        action="store_true",
+        help="also import the ClaimReview JSON-LD of fact-check pages already ingested",
+    )
+    export = actions.add_parser("export", help="print our published verdicts")
+    export.add_argument("--format", choices=("jsonld", "csv"), default="jsonld")
+
+
+def cmd_factchecks(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.review import factchecks
+
+    with open_database(settings) as conn:
+        if args.action == "export":
+            records = factchecks.published_reviews(conn, settings)
+            if args.format == "csv":
+                sys.stdout.write(factchecks.reviews_csv(records))
+            else:
+                print(json.dumps(records, ensure_ascii=False, indent=2))
+            return 0
+        if not args.paths and not args.from_pages:
+            raise InputError("give JSON files or folders to import, or --from-pages")
+        result = factchecks.import_paths(conn, args.paths, settings)
+        if args.from_pages:
+            pages = factchecks.import_stored_pages(conn, settings)
+            result = factchecks.ImportResult(
+                result.imported + pages.imported,
+                result.unchanged + pages.unchanged,
+                result.skipped + pages.skipped,
+            )
+        for reason in result.skipped:
+            print(f"skipped {reason}", file=sys.stderr)
+        print(
+            f"imported {result.imported} fact-check(s), {result.unchanged} already stored, "
+            f"{len(result.skipped)} skipped"
+        )
+        added = queue.refresh_queue(conn, settings.review_check_threshold)
+        if added:
+            print(f"queued {added} new item(s)")
+    return 0
+
+
+def add_tune_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tune = commands.add_parser(
+        "tune",
+        help="learn settings from reviewers' decisions",
+        description="Reviewers' confirmed and dismissed flags are labelled data.",
+    )
+    what = tune.add_subparsers(dest="what", required=True, metavar="WHAT")
+    thresholds = what.add_parser(
+        "thresholds",
+        help="precision and recall of the match score per kind; the thresholds that keep "
+        "the target precision",
+    )
+    thresholds.add_argument(
+        "--target",
+        type=float,
+        help="precision to keep (default: CLAIMTRACK_REVIEW_TARGET_PRECISION)",
+    )
+    thresholds.add_argument(
+        "--apply",
+        action="store_true",
+        help="store them as settings in the database (an environment variable still wins)",
+    )
+
+
+def cmd_tune(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.review import tuning
+
+    target = args.target if args.target is not None else settings.review_target_precision
+    if not 0.0 < target <= 1.0:
+        raise InputError("--target is a precision between 0 and 1")
+    with open_database(settings) as conn:
+        learned = tuning.tune(conn, target)
+        if not learned.decided:
+            print("no flag has been confirmed or dismissed by a person yet: nothing to learn")
+            return 0
+        for kind, points in learned.curves.items():
+            print(f"{kind}: {learned.decided[kind]} decisions")
+            rows = [
+                (f"{p.threshold:.2f}", p.flagged, f"{p.precision:.3f}", f"{p.recall:.3f}")
+                for p in points
+            ]
+            print_table(("threshold", "flagged", "precision", "recall"), rows)
+        current = settings.match_suggest_threshold
+        print(
+            f"flags under today's suggest threshold ({current:.2f}) were never shown to a "
+            "reviewer, so no lower threshold can be judged from these decisions"
+        )
+        for name, value in zip(
+            tuning.TUNABLE, (learned.suggest, learned.auto_confirm), strict=True
+        ):
+            shown = f"{value:.4f}" if value is not None else f"none reaches precision {target:.2f}"
+            print(f"{setting_name([name])}: {shown} (now {getattr(settings, name)})")
+        if args.apply:
+            for name, value in tuning.apply(conn, learned):
+                print(f"stored {setting_name([name])}={value:.4f} in the database")
+    return 0
+
+
+def setting_name(location: list[str]) -> str:
+    return f"CLAIMTRACK_{location[0].upper()}"

@@ -289,6 +289,25 @@ class Settings(BaseSettings):
             "queued for triage as check items."
         ),
     )
+    review_target_precision: float = Field(
+        default=0.95,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "The precision `claimtrack tune thresholds` keeps when it learns the suggest "
+            "threshold from reviewers' decisions (auto-confirm keeps at least 0.99)."
+        ),
+    )
+    publisher_name: str = Field(
+        default="claimtrack",
+        min_length=1,
+        max_length=200,
+        description="The organisation named as author of exported ClaimReview verdicts.",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where `claimtrack web` is reached; exported verdicts link to its item pages.",
+    )
     web_pool_size: int = Field(
         default=10,
         ge=1,

@@ -18,6 +18,7 @@ from itertools import chain
 from urllib.parse import urlsplit
 
 from schemas.records import (
+    ArticleText,
     FetchedDocument,
     IngestReport,
     MatchDecision,
@@ -41,6 +42,7 @@ from tasks.matching.semantic import (
     word_similarity,
 )
 from tasks.reading.parse import parse_document
+from tasks.review.tuning import with_stored
 from tasks.storage import store
 from tasks.storage.database import Connection
 
@@ -106,6 +108,7 @@ def ingest_targets(
     if source is not None:
         check_source_name(source)
     targets = [credentials.remember(t) for t in targets]
+    settings = with_stored(conn, settings)  # thresholds learned from reviewers, if any
     run_id = store.start_run(conn, source, len(targets), source_id)
     outcomes: list[TargetOutcome] = []
     try:
@@ -222,6 +225,32 @@ def ingest_document(
     matching hold the matching lock, so concurrent runs see each other's claims."""
     deadline = Deadline(settings.target_time_budget_s, document.target)
     article = parse_document(document)
+    return ingest_article(
+        conn,
+        article,
+        document.target,
+        settings=settings,
+        source=source,
+        published=published,
+        run_id=run_id,
+        source_id=source_id,
+        deadline=deadline,
+    )
+
+
+def ingest_article(
+    conn: Connection,
+    article: ArticleText,
+    target: str,
+    *,
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+    run_id: int | None,
+    source_id: int | None = None,
+    deadline: Deadline = NO_DEADLINE,
+) -> TargetOutcome:
+    """Extract, store and match one article already read (see ingest_document)."""
     if published is not None:
         article = replace(article, published_at=published)
     publication = publication_name(source, article.site_name, article.identity_url)
@@ -248,7 +277,7 @@ def ingest_document(
             claims_dropped=dropped,
         )
         if revision_id is None:
-            return TargetOutcome(document.target, "unchanged", "already stored", article_id)
+            return TargetOutcome(target, "unchanged", "already stored", article_id)
         drafts = store.canonical_speakers(conn, drafts)
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
         semantic = None
@@ -270,7 +299,7 @@ def ingest_document(
             "(CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE)"
         )
     reason = "; ".join(notes)
-    return TargetOutcome(document.target, "ingested", reason, article_id, len(claims), flags)
+    return TargetOutcome(target, "ingested", reason, article_id, len(claims), flags)
 
 
 STORY_SOURCES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -122,3 +122,11 @@ def flags(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[FlagListing]:
     return views.flags(conn, tuple(kind or FLAG_KINDS), limit)
+
+
+@router.get("/export/claimreview")
+def export_claimreview(request: Request, conn: Db, me: Me) -> list[dict[str, Any]]:
+    """Our published verdicts as schema.org ClaimReview JSON-LD records."""
+    from tasks.review.factchecks import published_reviews
+
+    return published_reviews(conn, request.app.state.settings)

@@ -349,3 +349,30 @@ CREATE TABLE sign_in_failures (
 
 CREATE INDEX sign_in_failures_name_idx ON sign_in_failures (name, at);
 CREATE INDEX sign_in_failures_address_idx ON sign_in_failures (address, at);
+
+-- Imported fact-checks (0010).
+CREATE TABLE fact_checks (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id bigint NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    url text,
+    publisher text,
+    date_published text,
+    rating text NOT NULL,
+    mapped_from text NOT NULL CONSTRAINT fact_checks_mapped_from_check
+        CHECK (mapped_from IN ('text', 'number', 'nothing')),
+    original_rating text,
+    rating_value real,
+    best_rating real,
+    worst_rating real,
+    record jsonb NOT NULL,
+    imported_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT fact_checks_article_key UNIQUE (article_id)
+);
+
+-- Settings stored in the database (0011).
+CREATE TABLE stored_settings (
+    name text PRIMARY KEY,
+    value text NOT NULL,
+    reason text NOT NULL DEFAULT '',
+    updated_at timestamptz NOT NULL DEFAULT now()
+);

@@ -37,7 +37,8 @@ WHERE account_id = %(account_id)s AND revoked_at IS NULL
 RETURNING id;
 
 -- refresh_match_items --
--- An item for every open repeat, contradiction or update not queued yet, with its priority and
+-- An item for every open repeat, contradiction or update not queued yet (and every repeat of a
+-- rated claim, even one confirmed without a person), with its priority and
 -- the reasons for it: a repeat of a family rated false or misleading first, then contradictions,
 -- then the family's size and growth, the claim's check-worthiness and how recent it is.
 WITH rated AS (
@@ -59,7 +60,12 @@ WITH rated AS (
     JOIN claims old ON old.id = m.matched_claim_id
     LEFT JOIN claim_families fam ON fam.id = old.family_id
     LEFT JOIN rated r ON r.family_id = old.family_id OR r.claim_id = old.id
-    WHERE m.status = 'open' AND m.kind IN ('repeat', 'contradiction', 'update')
+    WHERE m.kind IN ('repeat', 'contradiction', 'update')
+      -- open flags, and repeats of a rated claim that were confirmed without a person
+      AND (m.status = 'open'
+           OR (m.status = 'confirmed' AND r.rating IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM reviews rv
+                               WHERE rv.match_id = m.id AND rv.reviewer <> 'claimtrack')))
       AND NOT EXISTS (SELECT 1 FROM review_items i WHERE i.match_id = m.id)
 )
 INSERT INTO review_items (kind, match_id, claim_id, priority, reasons)
@@ -291,3 +297,60 @@ INSERT INTO sign_in_failures (name, address) VALUES (%(name)s, %(address)s);
 SELECT count(*) AS n FROM sign_in_failures
 WHERE (name = %(name)s OR address = %(address)s)
   AND at > now() - make_interval(secs => %(window_s)s);
+
+-- mark_fact_check --
+-- The claims of an imported fact-check's article are of their own kind, with its verdict.
+WITH marked AS (
+    UPDATE claims SET claim_type = 'factcheck' WHERE article_id = %(article_id)s
+    RETURNING id, family_id
+)
+INSERT INTO verdicts (claim_id, family_id, rating, note, evidence, published_at)
+SELECT m.id, NULL, %(rating)s, %(note)s, %(evidence)s, now()
+FROM marked m
+WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = m.id AND v.withdrawn_at IS NULL);
+
+-- save_fact_check --
+INSERT INTO fact_checks (article_id, url, publisher, date_published, rating, mapped_from,
+                         original_rating, rating_value, best_rating, worst_rating, record)
+VALUES (%(article_id)s, %(url)s, %(publisher)s, %(date_published)s, %(rating)s, %(mapped_from)s,
+        %(original_rating)s, %(rating_value)s, %(best_rating)s, %(worst_rating)s, %(record)s)
+ON CONFLICT (article_id) DO NOTHING;
+
+-- stored_claim_reviews --
+-- ClaimReview JSON-LD kept with the current revision of ingested pages.
+SELECT a.url, r.claim_reviews
+FROM articles a
+JOIN article_revisions r ON r.id = a.current_revision_id
+WHERE jsonb_array_length(r.claim_reviews) > 0;
+
+-- published_verdicts --
+-- Our published verdicts (not imported ones), with what a ClaimReview says about the claim.
+SELECT v.id, v.rating, v.note, v.evidence, v.published_at, v.item_id, c.text, c.speaker,
+       a.url, coalesce(c.published_at, c.created_at) AS said_at,
+       fa.url AS first_url, coalesce(fc.published_at, fc.created_at) AS first_said_at,
+       coalesce((SELECT array_agg(DISTINCT ma.url)
+                 FROM claims m JOIN articles ma ON ma.id = m.article_id
+                 WHERE m.family_id = c.family_id), ARRAY[a.url]) AS appearances
+FROM verdicts v
+JOIN claims c ON c.id = v.claim_id
+JOIN articles a ON a.id = c.article_id
+LEFT JOIN claim_families f ON f.id = c.family_id
+LEFT JOIN claims fc ON fc.id = f.canonical_claim_id
+LEFT JOIN articles fa ON fa.id = fc.article_id
+WHERE v.published_at IS NOT NULL AND v.withdrawn_at IS NULL AND v.account_id IS NOT NULL
+ORDER BY v.published_at, v.id;
+
+-- decided_matches --
+-- Flags a person decided (not the auto-confirmation), with the matcher's score.
+SELECT m.kind, m.score, m.status
+FROM matches m
+WHERE m.status IN ('confirmed', 'dismissed') AND m.kind IN ('repeat', 'contradiction', 'update')
+  AND EXISTS (SELECT 1 FROM reviews r WHERE r.match_id = m.id AND r.reviewer <> 'claimtrack');
+
+-- store_setting --
+INSERT INTO stored_settings (name, value, reason) VALUES (%(name)s, %(value)s, %(reason)s)
+ON CONFLICT (name) DO UPDATE SET value = excluded.value, reason = excluded.reason,
+                                 updated_at = now();
+
+-- stored_settings --
+SELECT name, value, reason, updated_at FROM stored_settings ORDER BY name;

@@ -241,3 +241,23 @@ def test_many_reviewers_at_once_each_item_is_handed_out_and_decided_once(
     assert len(ids) == len(set(ids)) == total  # none handed twice, none lost
     decided = conn.execute("SELECT count(*) AS n FROM review_items WHERE status = 'decided'")
     assert decided.fetchone()["n"] == total
+
+
+def test_thresholds_learned_from_decisions_are_stored_and_used(flagged, alice):
+    from schemas.settings import Settings
+    from tasks.review import tuning
+
+    queue.refresh_queue(flagged, 1.0)
+    for decision in ("confirm", "dismiss"):
+        item = queue.next_item(flagged, alice, 600)
+        queue.decide(flagged, alice, item.id, Decision(decision))
+    learned = tuning.tune(flagged, 0.95)
+    assert learned.decided == {"contradiction": 1, "repeat": 1}
+    assert learned.suggest is not None and learned.auto_confirm is None  # the repeat was wrong
+    assert tuning.apply(flagged, learned) == [("match_suggest_threshold", learned.suggest)]
+    url = flagged.info.dsn
+    assert tuning.with_stored(flagged, Settings(database_url=url)).match_suggest_threshold == (
+        pytest.approx(learned.suggest)
+    )
+    explicit = Settings(database_url=url, match_suggest_threshold=0.5)
+    assert tuning.with_stored(flagged, explicit).match_suggest_threshold == 0.5
