@@ -59,10 +59,25 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "a vector drawn around its base sentence's at a cosine measured on real variants",
     )
 
+    review = benchmarks.add_parser(
+        "review",
+        help="many reviewers working the queue through the real web app",
+        description="Fill a database of its own (claimtrack_bench_review on the same server) with "
+        "N queued claims, start `claimtrack web` on a loopback port, and run R reviewers at once "
+        "through the JSON API (next, then a verdict) until the queue is empty. Ends with "
+        "items= reviewers= next_p50_ms= next_p95_ms= decide_p95_ms= decisions_per_s= "
+        "handed_twice= lost=.",
+    )
+    review.add_argument("--items", type=positive_int, default=10_000, help="default 10000")
+    review.add_argument("--reviewers", type=positive_int, default=8, help="default 8")
+
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from tasks.evaluation import benchmark
     from tasks.storage.database import resolve_database_url
+
+    if args.what == "review":
+        return _bench_review(args, settings)
 
     if args.data_dir is not None and not args.data_dir.is_dir():
         print(f"claimtrack: error: {args.data_dir} is not a folder", file=sys.stderr)
@@ -102,5 +117,21 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         "repeat or contradiction"
     )
     print(f"ingest: {result.articles} articles at {result.articles_per_s:.1f} articles/s")
+    print(result.figures())
+    return 0
+
+
+def _bench_review(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.evaluation import review_bench
+    from tasks.storage.database import resolve_database_url
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    result = review_bench.run(resolve_database_url(settings), args.items, args.reviewers, say)
+    print(
+        f"{len(result.decide_ms):,} decisions by {result.reviewers} reviewers in "
+        f"{result.seconds:.1f} s"
+    )
     print(result.figures())
     return 0

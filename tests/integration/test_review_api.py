@@ -154,3 +154,21 @@ def test_many_reviewers_over_http_get_disjoint_items(served):
     with ThreadPoolExecutor(len(names)) as pool:
         handed = [i for taken in pool.map(work, names) for i in taken]
     assert len(handed) == len(set(handed)) == total
+
+
+def test_bench_review_hands_every_item_out_once_and_loses_none(db_url):
+    from tests.integration.test_cli import claimtrack
+    from tests.integration.test_retrieval import figures
+
+    result = claimtrack(
+        "bench", "review", "--items", "60", "--reviewers", "3",
+        env={"DATABASE_URL": db_url}, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found = figures(result.stdout.strip().splitlines()[-1])
+    assert list(found) == [
+        "items", "reviewers", "next_p50_ms", "next_p95_ms", "decide_p95_ms", "decisions_per_s",
+        "handed_twice", "lost",
+    ]  # fmt: skip
+    assert (found["items"], found["handed_twice"], found["lost"]) == (60, 0, 0)
+    assert found["decisions_per_s"] > 0
