@@ -42,6 +42,7 @@ from tasks.matching.semantic import (
     word_similarity,
 )
 from tasks.reading.parse import parse_document
+from tasks.review.queue import refresh_queue
 from tasks.review.tuning import with_stored
 from tasks.storage import store
 from tasks.storage.database import Connection
@@ -127,6 +128,7 @@ def ingest_targets(
         _close_failed_run(conn, run_id, outcomes, exc)
         raise
     store.finish_run(conn, run_id, outcomes)
+    refresh_queue(conn, settings.review_check_threshold, run_id)  # what this run found waits
     return IngestReport(run_id, tuple(outcomes))
 
 

@@ -54,12 +54,16 @@ class Decision:
             raise InputError("the note is longer than 10,000 characters")
 
 
-def refresh_queue(conn: Connection, checkworthiness_threshold: float) -> int:
-    """Queue every open flag and every check-worthy claim without a verdict not queued yet;
-    how many items were added."""
+def refresh_queue(
+    conn: Connection, checkworthiness_threshold: float, run_id: int | None = None
+) -> int:
+    """Queue every open flag and every check-worthy claim without a verdict not queued yet
+    (only those stored since ingestion run `run_id` started, when given); how many items were
+    added."""
     with conn.transaction():
-        added = _run(conn, "refresh_match_items", {})
-        added += _run(conn, "refresh_check_items", {"threshold": checkworthiness_threshold})
+        added = _run(conn, "refresh_match_items", {"run_id": run_id})
+        params = {"threshold": checkworthiness_threshold, "run_id": run_id}
+        added += _run(conn, "refresh_check_items", params)
     return len(added)
 
 
