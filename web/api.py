@@ -114,6 +114,19 @@ def family(family_id: int, conn: Db, me: Me) -> FamilyDetail:
     return views.family_detail(conn, family_id)
 
 
+class BulkOut(BaseModel):
+    decided: list[int]
+    held_by_others: list[int]
+
+
+@router.post("/families/{family_id}/decision", response_model=BulkOut)
+def decide_family(family_id: int, decision: DecisionIn, conn: Db, me: Me) -> BulkOut:
+    """The same decision on every undecided item of the family (items another reviewer holds
+    under a live lease are left, and listed)."""
+    decided, held = queue.decide_family(conn, me, family_id, decision.as_decision())
+    return BulkOut(decided=decided, held_by_others=held)
+
+
 @router.get("/flags", response_model=list[FlagListing])
 def flags(
     conn: Db,

@@ -128,20 +128,52 @@ def decide(conn: Connection, account: Account, item_id: int, decision: Decision)
     with conn.transaction():
         row = _hold(conn, account, item_id)
         decision.check(row["kind"])
-        before = _state(row)
-        after: dict[str, Any] = {"decision": decision.action}
-        if decision.action in MATCH_DECISIONS:
-            _decide_match(conn, account, row, decision)
-        else:
-            after.update(_give_verdict(conn, account, row, decision))
-        _run(
-            conn,
-            "decide_item",
-            {"id": item_id, "decision": _label(decision), "account_id": account.id},
-        )
-        after["note"] = decision.note
-        _audit(conn, account, "decide", item_id, before, after)
+        _apply(conn, account, row, decision, "decide")
         return view_item(conn, item_id)
+
+
+def decide_family(
+    conn: Connection, account: Account, family_id: int, decision: Decision
+) -> tuple[list[int], list[int]]:
+    """The same decision on every undecided item of a claim family at once (bulk); the items
+    decided, and those left because another reviewer holds them under a live lease."""
+    if decision.publish and not account.is_editor:
+        raise NotAllowed("only editors publish verdicts")
+    with conn.transaction():
+        rows = _run(conn, "family_items_for_update", {"family_id": family_id})
+        if not rows:
+            raise NotFound(f"nothing waits for a decision in claim family {family_id}")
+        decided, held = [], []
+        for row in rows:
+            if (
+                row["status"] == "leased"
+                and row["leased_by"] != account.id
+                and not row["lease_expired"]
+            ):
+                held.append(int(row["id"]))
+                continue
+            decision.check(row["kind"])
+            _apply(conn, account, row, decision, "decide family")
+            decided.append(int(row["id"]))
+        return decided, held
+
+
+def _apply(
+    conn: Connection, account: Account, row: dict[str, Any], decision: Decision, action: str
+) -> None:
+    before = _state(row)
+    after: dict[str, Any] = {"decision": decision.action}
+    if decision.action in MATCH_DECISIONS:
+        _decide_match(conn, account, row, decision)
+    else:
+        after.update(_give_verdict(conn, account, row, decision))
+    _run(
+        conn,
+        "decide_item",
+        {"id": row["id"], "decision": _label(decision), "account_id": account.id},
+    )
+    after["note"] = decision.note
+    _audit(conn, account, action, row["id"], before, after)
 
 
 def _label(decision: Decision) -> str:

@@ -156,6 +156,18 @@ LEFT JOIN accounts d ON d.id = i.decided_by
 WHERE i.id = %(id)s
 FOR UPDATE OF i;
 
+-- family_items_for_update --
+-- The undecided items whose claim belongs to a family, locked for a bulk decision.
+SELECT i.*, (i.lease_expires_at <= now()) AS lease_expired, a.name AS holder_name,
+       d.name AS decider_name
+FROM review_items i
+JOIN claims c ON c.id = i.claim_id
+LEFT JOIN accounts a ON a.id = i.leased_by
+LEFT JOIN accounts d ON d.id = i.decided_by
+WHERE c.family_id = %(family_id)s AND i.status <> 'decided'
+ORDER BY i.id
+FOR UPDATE OF i;
+
 -- item_view --
 -- One item with what a reviewer needs to judge it: both claims, their articles and the flag.
 SELECT i.id, i.kind, i.status, i.priority, i.reasons, i.lease_expires_at, i.decision,

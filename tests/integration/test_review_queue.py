@@ -264,3 +264,20 @@ def test_thresholds_learned_from_decisions_are_stored_and_used(flagged, alice):
     )
     explicit = Settings(database_url=url, match_suggest_threshold=0.5)
     assert tuning.with_stored(flagged, explicit).match_suggest_threshold == 0.5
+
+
+def test_a_bulk_decision_covers_the_family_but_not_what_another_reviewer_holds(flagged, alice, bob):
+    queue.refresh_queue(flagged, 0.0)  # a check item for the family, beside its repeat
+    repeat = next(i for i in queue.list_items(flagged) if i.match_kind == "repeat")
+    family = repeat.family_id
+    in_family = [i for i in queue.list_items(flagged) if i.family_id == family]
+    assert len(in_family) == 2
+    flagged.execute("UPDATE review_items SET priority = 1e6 WHERE id = %s", (repeat.id,))
+    flagged.commit()
+    assert queue.next_item(flagged, bob, 600).id == repeat.id
+    verdict = Decision("verdict", "false", "the ferry figures were 0.8m")
+    decided, others = queue.decide_family(flagged, alice, family, verdict)
+    assert decided == [i.id for i in in_family if i.id != repeat.id] and others == [repeat.id]
+    assert [e.action for e in queue.history(flagged, alice)] == ["decide family"]
+    # only bob's item is left: nothing to decide, and it says whose it is
+    assert queue.decide_family(flagged, alice, family, Decision("confirm")) == ([], [repeat.id])
