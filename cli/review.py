@@ -325,7 +325,7 @@ def cmd_tune(args: argparse.Namespace, settings: Settings) -> int:
     if not 0.0 < target <= 1.0:
         raise InputError("--target is a precision between 0 and 1")
     with open_database(settings) as conn:
-        learned = tuning.tune(conn, target)
+        learned = tuning.tune(conn, target, settings)
         if not learned.decided:
             print("no flag has been confirmed or dismissed by a person yet: nothing to learn")
             return 0
@@ -344,7 +344,12 @@ def cmd_tune(args: argparse.Namespace, settings: Settings) -> int:
         for name, value in zip(
             tuning.TUNABLE, (learned.suggest, learned.auto_confirm), strict=True
         ):
-            shown = f"{value:.4f}" if value is not None else f"none reaches precision {target:.2f}"
+            shown = (
+                f"{value:.4f}"
+                if value is not None
+                else f"not learned (needs {tuning.MIN_DECISIONS} decisions reaching precision "
+                f"{target:.2f})"
+            )
             print(f"{setting_name([name])}: {shown} (now {getattr(settings, name)})")
         if args.apply:
             for name, value in tuning.apply(conn, learned):

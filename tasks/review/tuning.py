@@ -49,19 +49,25 @@ def curve(labelled: Sequence[tuple[float, bool]], thresholds: Sequence[float]) -
     return points
 
 
-def lowest_at(labelled: Sequence[tuple[float, bool]], precision: float) -> float | None:
+def lowest_at(
+    labelled: Sequence[tuple[float, bool]], precision: float, floor: float = 0.0
+) -> float | None:
     """The lowest threshold among the scores at which the precision above it reaches `precision`
-    and stays there for every higher one (None when no decided flag reaches it)."""
+    and stays there for every higher one; `floor` (today's threshold: nothing under it was ever
+    shown) when even the lowest decided score keeps it; None when no decided flag reaches it."""
     scores = sorted({score for score, _ in labelled})
     best = None
     for point in reversed(curve(labelled, scores)):
         if point.flagged and point.precision < precision:
-            break
+            return best
         best = point.threshold
-    return best
+    return min(floor, best) if best is not None else None
 
 
-def tune(conn: Connection, target: float) -> Tuning:
+MIN_DECISIONS = 20  # fewer say too little to move a threshold
+
+
+def tune(conn: Connection, target: float, settings: Settings | None = None) -> Tuning:
     rows: list[dict[str, Any]] = store.run_query(conn, "decided_matches", {}, REVIEW_SQL)
     store.rollback(conn)
     by_kind: dict[str, list[tuple[float, bool]]] = {}
@@ -71,13 +77,23 @@ def tune(conn: Connection, target: float) -> Tuning:
         )
     grid = [round(0.5 + 0.05 * n, 2) for n in range(11)]
     every = [pair for pairs in by_kind.values() for pair in pairs]
+    repeats = by_kind.get("repeat", [])
+    current = settings or Settings()
     return Tuning(
         decided={kind: len(pairs) for kind, pairs in sorted(by_kind.items())},
         curves={kind: curve(pairs, grid) for kind, pairs in sorted(by_kind.items())},
-        suggest=lowest_at(every, target) if every else None,
+        suggest=(
+            lowest_at(every, target, current.match_suggest_threshold)
+            if len(every) >= MIN_DECISIONS
+            else None
+        ),
         auto_confirm=(
-            lowest_at(by_kind["repeat"], max(target, AUTO_CONFIRM_PRECISION))
-            if by_kind.get("repeat")
+            lowest_at(
+                repeats,
+                max(target, AUTO_CONFIRM_PRECISION),
+                current.match_auto_confirm_threshold,
+            )
+            if len(repeats) >= MIN_DECISIONS
             else None
         ),
         target=target,

@@ -246,10 +246,11 @@ def test_many_reviewers_at_once_each_item_is_handed_out_and_decided_once(
     assert decided.fetchone()["n"] == total
 
 
-def test_thresholds_learned_from_decisions_are_stored_and_used(flagged, alice):
+def test_thresholds_learned_from_decisions_are_stored_and_used(flagged, alice, monkeypatch):
     from schemas.settings import Settings
     from tasks.review import tuning
 
+    monkeypatch.setattr(tuning, "MIN_DECISIONS", 2)  # two decisions stand for many here
     queue.refresh_queue(flagged, 1.0)
     for decision in ("confirm", "dismiss"):
         item = queue.next_item(flagged, alice, 600)

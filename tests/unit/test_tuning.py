@@ -16,6 +16,12 @@ def test_the_curve_counts_what_each_threshold_would_have_flagged():
 
 
 def test_the_lowest_threshold_that_keeps_the_precision_above_it_everywhere():
-    assert lowest_at(DECIDED, 0.95) == 0.9
-    assert lowest_at(DECIDED, 0.6) == 0.7
-    assert lowest_at([(0.9, False)], 0.95) is None
+    assert lowest_at(DECIDED, 0.95, 0.7) == 0.9
+    assert lowest_at([(0.9, False)], 0.95, 0.7) is None
+
+
+def test_when_every_shown_flag_keeps_the_precision_todays_threshold_stays():
+    # nothing under today's 0.72 was ever shown: the decisions cannot argue for going lower
+    # (and must not push it up to the lowest score a reviewer happened to see)
+    assert lowest_at(DECIDED, 0.6, 0.72) == 0.7
+    assert lowest_at([(0.9, True), (0.8, True)], 0.95, 0.72) == 0.72
