@@ -119,9 +119,9 @@ def apply(conn: Connection, tuning: Tuning) -> list[tuple[str, float]]:
 
 
 def stored(conn: Connection) -> list[dict[str, Any]]:
-    rows = store.run_query(conn, "stored_settings", {}, REVIEW_SQL)
-    store.rollback(conn)
-    return rows
+    # a transaction block of its own, not a rollback: callers may be inside one (the bench)
+    with conn.transaction():
+        return store.run_query(conn, "stored_settings", {}, REVIEW_SQL)
 
 
 def with_stored(conn: Connection, settings: Settings) -> Settings:
