@@ -9,17 +9,16 @@ import hashlib
 import re
 import secrets
 from functools import lru_cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from schemas.review import Account, Role
 from tasks.errors import AuthenticationFailed, ConstraintViolation, InputError, NotFound
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 
-REVIEW_SQL = "review/review.sql"
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 64
 _NAME = re.compile(r"[\w.-]+")
@@ -31,10 +30,6 @@ def _dummy_hash() -> str:
     """Verified against when the name is unknown, so that a wrong name costs as long as a wrong
     password (made on first use: hashing takes a tenth of a second)."""
     return _HASHER.hash("claimtrack-no-such-account")
-
-
-def run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return store.run_query(conn, name, params, REVIEW_SQL)
 
 
 def check_name(name: str) -> str:

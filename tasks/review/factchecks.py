@@ -28,10 +28,10 @@ from tasks.review.claimreview import (
     claim_review_nodes,
     read_fact_check,
 )
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 
-REVIEW_SQL = "review/review.sql"
 SAVED_FIELDS = ("url", "publisher", "date_published", "rating", "mapped_from", "original_rating",
                 "rating_value", "best_rating", "worst_rating")  # fmt: skip
 
@@ -41,10 +41,6 @@ class ImportResult:
     imported: int  # fact-checks stored now
     unchanged: int  # stored before
     skipped: list[str]  # what could not be read, with the reason
-
-
-def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return store.run_query(conn, name, params, REVIEW_SQL)
 
 
 def json_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -76,7 +72,7 @@ def import_paths(conn: Connection, paths: Sequence[Path], settings: Settings) ->
 
 def import_stored_pages(conn: Connection, settings: Settings) -> ImportResult:
     """Import the ClaimReview JSON-LD found on pages already ingested (kept per revision)."""
-    rows = _run(conn, "stored_claim_reviews", {})
+    rows = run(conn, "stored_claim_reviews", {})
     store.rollback(conn)
     imported = unchanged = 0
     skipped: list[str] = []
@@ -136,7 +132,7 @@ def import_fact_check(
         return False
     rated = f"“{fact_check.original_rating}”" if fact_check.original_rating else "no rating"
     with conn.transaction():
-        _run(
+        run(
             conn,
             "mark_fact_check",
             {
@@ -149,7 +145,7 @@ def import_fact_check(
         values = asdict(fact_check)
         saved = {key: values[key] for key in SAVED_FIELDS}
         saved.update(article_id=outcome.article_id, record=Jsonb(record))
-        _run(conn, "save_fact_check", saved)
+        run(conn, "save_fact_check", saved)
     return True
 
 
@@ -164,7 +160,7 @@ def _date(text: str | None) -> datetime | None:
 
 def published_reviews(conn: Connection, settings: Settings) -> list[dict[str, Any]]:
     """Our published verdicts as schema.org ClaimReview records."""
-    rows = _run(conn, "published_verdicts", {})
+    rows = run(conn, "published_verdicts", {})
     store.rollback(conn)
     base = settings.public_url.rstrip("/")
     return [

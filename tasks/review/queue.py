@@ -17,15 +17,11 @@ from psycopg.types.json import Jsonb
 
 from schemas.review import MATCH_DECISIONS, RATINGS, Account, AuditEntry, ReviewItem
 from tasks.errors import InputError, NotAllowed, NotFound, QueueConflict
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 
-REVIEW_SQL = "review/review.sql"
 SYSTEM = None  # the account id of changes claimtrack makes itself (queue refresh)
-
-
-def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return store.run_query(conn, name, params, REVIEW_SQL)
 
 
 @dataclass(frozen=True)
@@ -61,14 +57,14 @@ def refresh_queue(
     (only those stored since ingestion run `run_id` started, when given); how many items were
     added."""
     with conn.transaction():
-        added = _run(conn, "refresh_match_items", {"run_id": run_id})
+        added = run(conn, "refresh_match_items", {"run_id": run_id})
         params = {"threshold": checkworthiness_threshold, "run_id": run_id}
-        added += _run(conn, "refresh_check_items", params)
+        added += run(conn, "refresh_check_items", params)
     return len(added)
 
 
 def view_item(conn: Connection, item_id: int) -> ReviewItem:
-    rows = _run(conn, "item_view", {"id": item_id})
+    rows = run(conn, "item_view", {"id": item_id})
     if not rows:
         raise NotFound(f"no review item {item_id}")
     return ReviewItem.from_row(rows[0])
@@ -78,11 +74,11 @@ def next_item(conn: Connection, account: Account, lease_s: int) -> ReviewItem | 
     """The item this reviewer holds, or else the top waiting one, leased to them for `lease_s`
     seconds; None when nothing is waiting."""
     with conn.transaction():
-        held = _run(conn, "held_item", {"account_id": account.id})
+        held = run(conn, "held_item", {"account_id": account.id})
         if held:
             item_id = int(held[0]["id"])
         else:
-            leased = _run(conn, "lease_next", {"account_id": account.id, "lease_s": lease_s})
+            leased = run(conn, "lease_next", {"account_id": account.id, "lease_s": lease_s})
             if not leased:
                 return None
             item_id = int(leased[0]["id"])
@@ -92,7 +88,7 @@ def next_item(conn: Connection, account: Account, lease_s: int) -> ReviewItem | 
 
 def _hold(conn: Connection, account: Account, item_id: int) -> dict[str, Any]:
     """The item, locked, when this reviewer holds a live lease on it; QueueConflict otherwise."""
-    rows = _run(conn, "item_for_update", {"id": item_id})
+    rows = run(conn, "item_for_update", {"id": item_id})
     if not rows:
         raise NotFound(f"no review item {item_id}")
     row = rows[0]
@@ -140,7 +136,7 @@ def decide_family(
     if decision.publish and not account.is_editor:
         raise NotAllowed("only editors publish verdicts")
     with conn.transaction():
-        rows = _run(conn, "family_items_for_update", {"family_id": family_id})
+        rows = run(conn, "family_items_for_update", {"family_id": family_id})
         if not rows:
             raise NotFound(f"nothing waits for a decision in claim family {family_id}")
         decided, held = [], []
@@ -167,7 +163,7 @@ def _apply(
         _decide_match(conn, account, row, decision)
     else:
         after.update(_give_verdict(conn, account, row, decision))
-    _run(
+    run(
         conn,
         "decide_item",
         {"id": row["id"], "decision": _label(decision), "account_id": account.id},
@@ -186,9 +182,9 @@ def _label(decision: Decision) -> str:
 def _decide_match(
     conn: Connection, account: Account, row: dict[str, Any], decision: Decision
 ) -> None:
-    match = _run(conn, "match_claims", {"match_id": row["match_id"]})[0]
+    match = run(conn, "match_claims", {"match_id": row["match_id"]})[0]
     confirmed = decision.action == "confirm"
-    _run(
+    run(
         conn,
         "set_match_status",
         {
@@ -209,10 +205,10 @@ def _decide_match(
 def _give_verdict(
     conn: Connection, account: Account, row: dict[str, Any], decision: Decision
 ) -> dict[str, Any]:
-    family = _run(conn, "claim_family", {"claim_id": row["claim_id"]})[0]["family_id"]
+    family = run(conn, "claim_family", {"claim_id": row["claim_id"]})[0]["family_id"]
     if decision.whole_family and family is None:
         raise InputError(f"claim {row['claim_id']} belongs to no family; give the verdict alone")
-    created = _run(
+    created = run(
         conn,
         "add_verdict",
         {
@@ -235,7 +231,7 @@ def skip(conn: Connection, account: Account, item_id: int, reason: str) -> None:
         raise InputError("say why you skip the item (--reason)")
     with conn.transaction():
         row = _hold(conn, account, item_id)
-        _run(conn, "skip_item", {"id": item_id, "account_id": account.id})
+        run(conn, "skip_item", {"id": item_id, "account_id": account.id})
         _audit(conn, account, "skip", item_id, _state(row), {"reason": reason.strip()})
 
 
@@ -243,7 +239,7 @@ def release(conn: Connection, account: Account, item_id: int) -> None:
     """Give the item back to the queue."""
     with conn.transaction():
         row = _hold(conn, account, item_id)
-        _run(conn, "release_item", {"id": item_id})
+        run(conn, "release_item", {"id": item_id})
         _audit(conn, account, "release", item_id, _state(row), None)
 
 
@@ -251,7 +247,7 @@ def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -
     """Undo a decision: the item waits again, a decided match is open again (a dismissed repeat
     rejoins its family) and the item's verdicts are withdrawn. The decider or an editor may."""
     with conn.transaction():
-        rows = _run(conn, "item_for_update", {"id": item_id})
+        rows = run(conn, "item_for_update", {"id": item_id})
         if not rows:
             raise NotFound(f"no review item {item_id}")
         row = rows[0]
@@ -260,8 +256,8 @@ def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -
         if row["decided_by"] != account.id and not account.is_editor:
             raise NotAllowed(f"only {row['decider_name']} or an editor may reopen item {item_id}")
         if row["match_id"] is not None and row["decision"] in MATCH_DECISIONS:
-            match = _run(conn, "match_claims", {"match_id": row["match_id"]})[0]
-            _run(
+            match = run(conn, "match_claims", {"match_id": row["match_id"]})[0]
+            run(
                 conn,
                 "set_match_status",
                 {
@@ -274,15 +270,15 @@ def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -
             )
             if match["kind"] == "repeat" and row["decision"] == "dismiss":
                 store.join_family(conn, match["claim_id"], match["matched_claim_id"])
-        withdrawn = _run(conn, "withdraw_item_verdicts", {"item_id": item_id})
-        _run(conn, "reopen_item", {"id": item_id})
+        withdrawn = run(conn, "withdraw_item_verdicts", {"item_id": item_id})
+        run(conn, "reopen_item", {"id": item_id})
         after = {"withdrawn_verdicts": [r["id"] for r in withdrawn], "reason": reason}
         _audit(conn, account, "reopen", item_id, _state(row), after)
         return view_item(conn, item_id)
 
 
 def list_items(conn: Connection, status: str | None = None, limit: int = 50) -> list[ReviewItem]:
-    rows = _run(conn, "list_items", {"status": status, "limit": limit})
+    rows = run(conn, "list_items", {"status": status, "limit": limit})
     items = [view_item(conn, int(row["id"])) for row in rows]
     store.rollback(conn)
     return items
@@ -290,7 +286,7 @@ def list_items(conn: Connection, status: str | None = None, limit: int = 50) -> 
 
 def counts(conn: Connection) -> dict[str, int]:
     """How many items wait, are in review and were decided."""
-    rows = _run(conn, "item_counts", {})
+    rows = run(conn, "item_counts", {})
     store.rollback(conn)
     found = {row["status"]: int(row["n"]) for row in rows}
     return {status: found.get(status, 0) for status in ("waiting", "leased", "decided")}
@@ -302,7 +298,7 @@ def history(
     item_id: int | None = None,
     limit: int = 50,
 ) -> list[AuditEntry]:
-    rows = _run(
+    rows = run(
         conn,
         "history",
         {"account_id": account.id if account else None, "item_id": item_id, "limit": limit},
@@ -328,7 +324,7 @@ def _audit(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    _run(
+    run(
         conn,
         "audit",
         {

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from schemas.review import Account
 from tasks.errors import AuthenticationFailed, ReviewError
-from tasks.review.accounts import run, sign_in, token_digest
+from tasks.review.accounts import sign_in, token_digest
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 

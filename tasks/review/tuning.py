@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.settings import Settings
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 
-REVIEW_SQL = "review/review.sql"
 AUTO_CONFIRM_PRECISION = 0.99  # at least; a wrong auto-confirmation is never looked at again
 TUNABLE = ("match_suggest_threshold", "match_auto_confirm_threshold")
 
@@ -68,7 +68,7 @@ MIN_DECISIONS = 20  # fewer say too little to move a threshold
 
 
 def tune(conn: Connection, target: float, settings: Settings | None = None) -> Tuning:
-    rows: list[dict[str, Any]] = store.run_query(conn, "decided_matches", {}, REVIEW_SQL)
+    rows: list[dict[str, Any]] = run(conn, "decided_matches", {})
     store.rollback(conn)
     by_kind: dict[str, list[tuple[float, bool]]] = {}
     for row in rows:
@@ -111,17 +111,15 @@ def apply(conn: Connection, tuning: Tuning) -> list[tuple[str, float]]:
     reason = f"tune thresholds: precision {tuning.target:.2f} on {decisions} decisions"
     with conn.transaction():
         for name, value in chosen:
-            store.run_query(
-                conn, "store_setting", {"name": name, "value": f"{value:.4f}", "reason": reason},
-                REVIEW_SQL,
-            )  # fmt: skip
+            params = {"name": name, "value": f"{value:.4f}", "reason": reason}
+            run(conn, "store_setting", params)
     return chosen
 
 
 def stored(conn: Connection) -> list[dict[str, Any]]:
     # a transaction block of its own, not a rollback: callers may be inside one (the bench)
     with conn.transaction():
-        return store.run_query(conn, "stored_settings", {}, REVIEW_SQL)
+        return run(conn, "stored_settings", {})
 
 
 def with_stored(conn: Connection, settings: Settings) -> Settings:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from schemas.records import FlagListing
 from schemas.review import ClaimDetail, FamilyDetail, FamilyMember
 from tasks.errors import NotFound
+from tasks.review.sql import run
 from tasks.storage import store
 from tasks.storage.database import Connection
 
-REVIEW_SQL = "review/review.sql"
-
 
 def claim_detail(conn: Connection, claim_id: int) -> ClaimDetail:
-    rows = store.run_query(conn, "claim_detail", {"id": claim_id}, REVIEW_SQL)
+    rows = run(conn, "claim_detail", {"id": claim_id})
     store.rollback(conn)
     if not rows:
         raise NotFound(f"no claim {claim_id}")
@@ -20,7 +19,7 @@ def claim_detail(conn: Connection, claim_id: int) -> ClaimDetail:
 
 
 def family_detail(conn: Connection, family_id: int) -> FamilyDetail:
-    rows = store.run_query(conn, "family_members", {"id": family_id}, REVIEW_SQL)
+    rows = run(conn, "family_members", {"id": family_id})
     if not rows:
         store.rollback(conn)
         raise NotFound(f"no claim family {family_id}")
