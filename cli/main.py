@@ -44,6 +44,7 @@ from cli.terminal import (
     prefect_defaults,
     print_report,
     print_table,
+    setting_name,
 )
 from cli.web import add_web_parser, cmd_web
 from schemas.records import ClaimListing, FlagListing, IngestReport
@@ -299,16 +300,6 @@ def _report(exc: BaseException) -> int:
             raise exc
         _error(f"unexpected {type(exc).__name__}: {exc} (set CLAIMTRACK_DEBUG=1 for details)")
     return EXIT_ERROR
-
-
-def setting_name(location: Sequence[int | str]) -> str:
-    """The environment variable behind a settings field (what the user set)."""
-    field = str(location[0]) if location else ""
-    if not field:
-        return "settings"
-    if field in ("database_url", "DATABASE_URL"):
-        return "DATABASE_URL"
-    return f"CLAIMTRACK_{field.upper()}"
 
 
 def _error(message: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from cli.terminal import positive_int, print_table
+from cli.terminal import positive_int, print_table, setting_name
 from schemas.review import RATINGS, ReviewItem
 from schemas.settings import Settings
 from tasks.errors import InputError
@@ -355,7 +355,3 @@ def cmd_tune(args: argparse.Namespace, settings: Settings) -> int:
             for name, value in tuning.apply(conn, learned):
                 print(f"stored {setting_name([name])}={value:.4f} in the database")
     return 0
-
-
-def setting_name(location: list[str]) -> str:
-    return f"CLAIMTRACK_{location[0].upper()}"

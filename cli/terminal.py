@@ -74,3 +74,13 @@ def unit_fraction(value: str) -> float:
     if not 0.0 <= number <= 1.0:
         raise ArgumentTypeError(f"must be a number from 0 to 1, not {value!r}")
     return number
+
+
+def setting_name(location: Sequence[int | str]) -> str:
+    """The environment variable behind a settings field (what the user set)."""
+    field = str(location[0]) if location else ""
+    if not field:
+        return "settings"
+    if field in ("database_url", "DATABASE_URL"):
+        return "DATABASE_URL"
+    return f"CLAIMTRACK_{field.upper()}"
