@@ -277,11 +277,7 @@ def cmd_factchecks(args: argparse.Namespace, settings: Settings) -> int:
         result = factchecks.import_paths(conn, args.paths, settings)
         if args.from_pages:
             pages = factchecks.import_stored_pages(conn, settings)
-            result = factchecks.ImportResult(
-                result.imported + pages.imported,
-                result.unchanged + pages.unchanged,
-                result.skipped + pages.skipped,
-            )
+            result += pages
         for reason in result.skipped:
             print(f"skipped {reason}", file=sys.stderr)
         print(

@@ -9,7 +9,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,14 @@ SAVED_FIELDS = ("url", "publisher", "date_published", "rating", "mapped_from", "
 class ImportResult:
     imported: int  # fact-checks stored now
     unchanged: int  # stored before
-    skipped: list[str]  # what could not be read, with the reason
+    skipped: list[str] = field(default_factory=list)  # what could not be read, and why
+
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            self.imported + other.imported,
+            self.unchanged + other.unchanged,
+            self.skipped + other.skipped,
+        )
 
 
 def json_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -55,32 +62,26 @@ def json_files(paths: Sequence[Path]) -> Iterator[Path]:
 
 def import_paths(conn: Connection, paths: Sequence[Path], settings: Settings) -> ImportResult:
     """Import every ClaimReview in these JSON files (and the .json files under these folders)."""
-    imported = unchanged = 0
-    skipped: list[str] = []
+    total = ImportResult(0, 0)
     for path in json_files(paths):
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            skipped.append(f"{path}: not JSON ({str(exc).splitlines()[0][:120]})")
+            reason = f"{path}: not JSON ({str(exc).splitlines()[0][:120]})"
+            total += ImportResult(0, 0, [reason])
             continue
-        result = import_records(conn, data, settings, origin=str(path))
-        imported += result.imported
-        unchanged += result.unchanged
-        skipped += result.skipped
-    return ImportResult(imported, unchanged, skipped)
+        total += import_records(conn, data, settings, origin=str(path))
+    return total
 
 
 def import_stored_pages(conn: Connection, settings: Settings) -> ImportResult:
     """Import the ClaimReview JSON-LD found on pages already ingested (kept per revision)."""
     rows = run(conn, "stored_claim_reviews", {})
     store.rollback(conn)
-    imported = unchanged = 0
-    skipped: list[str] = []
+    total = ImportResult(0, 0)
     for row in rows:
-        result = import_records(conn, row["claim_reviews"], settings, origin=row["url"])
-        imported, unchanged = imported + result.imported, unchanged + result.unchanged
-        skipped += result.skipped
-    return ImportResult(imported, unchanged, skipped)
+        total += import_records(conn, row["claim_reviews"], settings, origin=row["url"])
+    return total
 
 
 def import_records(conn: Connection, data: Any, settings: Settings, origin: str) -> ImportResult:
