@@ -10,12 +10,10 @@ from pydantic import BaseModel, Field
 from schemas.records import FlagListing
 from schemas.review import RATINGS, Account, AuditEntry, ClaimDetail, FamilyDetail, ReviewItem
 from tasks.review import queue, views
-from tasks.storage.database import Connection
 from tasks.storage.store import FLAG_KINDS
-from web.app import database, signed_in
+from web.app import Db, signed_in
 
 router = APIRouter(prefix="/api", tags=["review"])
-Db = Annotated[Connection, Depends(database)]
 Me = Annotated[Account, Depends(signed_in)]
 
 

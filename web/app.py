@@ -43,6 +43,13 @@ STATUS_OF_ERROR: tuple[tuple[type[ClaimtrackError], int], ...] = (
     (InputError, 422),
     (DatabaseUnavailable, 503),
 )
+
+
+def status_of(exc: ClaimtrackError) -> int:
+    """The HTTP status that answers one of our errors (400 for those not listed)."""
+    return next((code for kind, code in STATUS_OF_ERROR if isinstance(exc, kind)), 400)
+
+
 PUBLIC_PATHS = ("/healthz", "/openapi.json", "/signin")
 STATIC = Path(__file__).parent / "static"
 
@@ -90,7 +97,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
 
     @app.exception_handler(ClaimtrackError)
     async def claimtrack_error(_request: Request, exc: ClaimtrackError) -> JSONResponse:
-        status = next((code for kind, code in STATUS_OF_ERROR if isinstance(exc, kind)), 400)
+        status = status_of(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"error": str(exc)}, status_code=status, headers=headers)
 
@@ -120,11 +127,12 @@ def database(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+Db = Annotated[Connection, Depends(database)]
 bearer = HTTPBearer(auto_error=False, description="an API token from `claimtrack users token`")
 
 
 def signed_in(
-    conn: Annotated[Connection, Depends(database)],
+    conn: Db,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Account:
     """The account of the request's bearer token; 401 without a valid one."""

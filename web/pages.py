@@ -18,20 +18,17 @@ from markupsafe import Markup, escape
 from schemas.review import RATINGS, ReviewItem
 from tasks.errors import (
     AuthenticationFailed,
-    InputError,
     NotAllowed,
     NotFound,
-    QueueConflict,
     ReviewError,
 )
 from tasks.review import queue, sessions, views
 from tasks.storage.database import Connection
-from web.app import database
+from web.app import Db, status_of
 
 router = APIRouter(include_in_schema=True, tags=["pages"])
 SESSION_COOKIE = "claimtrack_session"
 SIGN_IN_COOKIE = "claimtrack_signin"
-Db = Annotated[Connection, Depends(database)]
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -257,9 +254,7 @@ def _act(conn: Connection, me: sessions.Session, item_id: int, change: Any, done
     except NotFound:
         raise
     except ReviewError as exc:
-        status = 409 if isinstance(exc, QueueConflict) else 403
-        status = 422 if isinstance(exc, InputError) else status
-        return item_page(conn, me, item_id, status, error=str(exc))
+        return item_page(conn, me, item_id, status_of(exc), error=str(exc))
     notice = quote(f"{done} {item_id}. Press n for the next one.")
     return RedirectResponse(f"/?notice={notice}", status_code=303)
 
