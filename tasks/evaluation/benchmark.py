@@ -34,6 +34,7 @@ from tasks.evaluation.bench_corpus import (
     make_corpus,
 )
 from tasks.evaluation.bench_vectors import (
+    BENCH_SQL,
     Matrix,
     copy_vectors,
     corpus_vectors,
@@ -53,7 +54,6 @@ CLAIMS_PER_ARTICLE = 20
 QUERY_ID = 2**62  # later than every stored claim, so all of them are "earlier"
 SCAN_HITS = 200
 SCAN_CUTOFF = 50  # below the related threshold: nothing the decision could flag is cut
-BENCH_SQL = "evaluation/bench.sql"
 
 
 def _bench(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
