@@ -54,8 +54,8 @@ def refresh_queue(
     conn: Connection, checkworthiness_threshold: float, run_id: int | None = None
 ) -> int:
     """Queue every open flag and every check-worthy claim without a verdict not queued yet
-    (only those stored since ingestion run `run_id` started, when given); how many items were
-    added."""
+    (only the claims that ingestion run `run_id` stored, and their flags, when given); how many
+    items were added."""
     with conn.transaction():
         added = run(conn, "refresh_match_items", {"run_id": run_id})
         params = {"threshold": checkworthiness_threshold, "run_id": run_id}

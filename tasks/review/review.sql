@@ -62,7 +62,7 @@ WITH rated AS (
     LEFT JOIN rated r ON r.family_id = old.family_id OR r.claim_id = old.id
     WHERE m.kind IN ('repeat', 'contradiction', 'update')
       AND (%(run_id)s::bigint IS NULL
-           OR m.created_at >= (SELECT started_at FROM ingest_runs WHERE id = %(run_id)s))
+           OR c.revision_id IN (SELECT id FROM article_revisions WHERE run_id = %(run_id)s))
       -- open flags, and repeats of a rated claim that were confirmed without a person
       AND (m.status = 'open'
            OR (m.status = 'confirmed' AND r.rating IS NOT NULL
@@ -109,7 +109,7 @@ FROM claims c
 LEFT JOIN claim_families f ON f.id = c.family_id
 WHERE c.checkworthiness >= %(threshold)s
   AND (%(run_id)s::bigint IS NULL
-       OR c.created_at >= (SELECT started_at FROM ingest_runs WHERE id = %(run_id)s))
+       OR c.revision_id IN (SELECT id FROM article_revisions WHERE run_id = %(run_id)s))
   AND NOT EXISTS (SELECT 1 FROM review_items i WHERE i.claim_id = c.id)
   AND NOT EXISTS (SELECT 1 FROM verdicts v
                   WHERE v.withdrawn_at IS NULL
