@@ -70,6 +70,12 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     review.add_argument("--items", type=positive_int, default=10_000, help="default 10000")
     review.add_argument("--reviewers", type=positive_int, default=8, help="default 8")
+    review.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="`claimtrack web --workers`: server processes (default 1)",
+    )
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,7 +134,9 @@ def _bench_review(args: argparse.Namespace, settings: Settings) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    result = review_bench.run(resolve_database_url(settings), args.items, args.reviewers, say)
+    result = review_bench.run(
+        resolve_database_url(settings), args.items, args.reviewers, say, workers=args.workers
+    )
     print(
         f"{len(result.decide_ms):,} decisions by {result.reviewers} reviewers in "
         f"{result.seconds:.1f} s"

@@ -65,22 +65,36 @@ def add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         return parser
 
     acting(actions.add_parser("next", help="lease the top item (or the one you hold) and show it"))
+
+    def deciding(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "decision",
+            choices=("confirm", "dismiss", "verdict"),
+            help="confirm or dismiss a match, or give a verdict (--rating)",
+        )
+        parser.add_argument("--rating", choices=RATINGS, help="the verdict's rating")
+        parser.add_argument("--note", default="", help="why")
+        parser.add_argument(
+            "--evidence", action="append", default=[], metavar="URL", help="a link (repeatable)"
+        )
+        parser.add_argument(
+            "--family", action="store_true", help="the verdict covers the claim's whole family"
+        )
+        parser.add_argument("--publish", action="store_true", help="publish the verdict (editors)")
+
     decide = acting(actions.add_parser("decide", help="decide an item you hold"))
     decide.add_argument("item", type=positive_int, metavar="ITEM")
-    decide.add_argument(
-        "decision",
-        choices=("confirm", "dismiss", "verdict"),
-        help="confirm or dismiss a match, or give a verdict (--rating)",
+    deciding(decide)
+    bulk = acting(
+        actions.add_parser(
+            "decide-family",
+            help="the same decision on every undecided item of a claim family",
+            description="Decide every undecided item whose claim belongs to the family at once "
+            "(items another reviewer holds under a live lease are left, and named).",
+        )
     )
-    decide.add_argument("--rating", choices=RATINGS, help="the verdict's rating")
-    decide.add_argument("--note", default="", help="why")
-    decide.add_argument(
-        "--evidence", action="append", default=[], metavar="URL", help="a link (repeatable)"
-    )
-    decide.add_argument(
-        "--family", action="store_true", help="the verdict covers the claim's whole family"
-    )
-    decide.add_argument("--publish", action="store_true", help="publish the verdict (editors)")
+    bulk.add_argument("family_id", type=positive_int, metavar="FAMILY")
+    deciding(bulk)
     skip = acting(actions.add_parser("skip", help="give an item back; not offered to you again"))
     skip.add_argument("item", type=positive_int, metavar="ITEM")
     skip.add_argument("--reason", required=True)
@@ -179,15 +193,16 @@ def _act(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
             print("nothing is waiting", file=sys.stderr)
             return 0
     elif args.action == "decide":
-        decision = queue.Decision(
-            args.decision,
-            args.rating,
-            args.note,
-            tuple(args.evidence),
-            args.family,
-            args.publish,
-        )
-        item = queue.decide(conn, account, args.item, decision)
+        item = queue.decide(conn, account, args.item, _decision(args))
+    elif args.action == "decide-family":
+        decided, held = queue.decide_family(conn, account, args.family_id, _decision(args))
+        item = None
+        if args.format == "json":
+            print(json.dumps({"decided": decided, "held_by_others": held}))
+        else:
+            print(f"decided {len(decided)} item(s) of family {args.family_id}")
+            if held:
+                print(f"left {len(held)} held by other reviewers: {', '.join(map(str, held))}")
     elif args.action == "skip":
         queue.skip(conn, account, args.item, args.reason)
         item = None
@@ -204,6 +219,13 @@ def _act(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
         else:
             print_item(item)
     return 0
+
+
+def _decision(args: argparse.Namespace) -> queue.Decision:
+    evidence = tuple(args.evidence)
+    return queue.Decision(
+        args.decision, args.rating, args.note, evidence, args.family, args.publish
+    )
 
 
 def item_json(item: ReviewItem) -> dict[str, Any]:

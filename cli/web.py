@@ -18,15 +18,37 @@ def add_web_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     web.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+    web.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="server processes (default 1): one runs Python on one core at a time; give "
+        "more on a machine with cores to spare (each holds CLAIMTRACK_WEB_POOL_SIZE connections)",
+    )
 
 
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
     import uvicorn
 
     from tasks.storage.database import resolve_database_url
     from web.app import create_app
 
-    app = create_app(settings, resolve_database_url(settings))
+    url = resolve_database_url(settings)
+    app = create_app(settings, url)  # migrates the database and checks the settings first
     print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    # each worker process builds its app from the environment, so it must name the database
+    os.environ["DATABASE_URL"] = url
+    uvicorn.run(
+        "web.app:app_from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+    )
     return 0

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 from schemas.records import FlagListing
 from schemas.review import RATINGS, Account, AuditEntry, ClaimDetail, FamilyDetail, ReviewItem
 from tasks.review import queue, views
+from tasks.storage.database import Connection
 from tasks.storage.store import FLAG_KINDS
-from web.app import Db, signed_in
+from web.app import in_worker_thread, signed_in
 
 router = APIRouter(prefix="/api", tags=["review"])
 Me = Annotated[Account, Depends(signed_in)]
@@ -49,9 +50,10 @@ class ReasonIn(BaseModel):
     response_model=ReviewItem,
     responses={204: {"description": "nothing is waiting"}},
 )
-def take_next(request: Request, conn: Db, me: Me) -> ReviewItem | Response:
+async def take_next(request: Request, me: Me) -> ReviewItem | Response:
     """The item you hold, or the top waiting one, leased to you (CLAIMTRACK_REVIEW_LEASE_S)."""
-    item = queue.next_item(conn, me, request.app.state.settings.review_lease_s)
+    lease_s = request.app.state.settings.review_lease_s
+    item = await in_worker_thread(request, lambda conn: queue.next_item(conn, me, lease_s))
     return item if item is not None else Response(status_code=204)
 
 
@@ -60,56 +62,68 @@ def take_next(request: Request, conn: Db, me: Me) -> ReviewItem | Response:
     response_model=ReviewItem,
     responses={409: {"description": "decided already, or your lease expired or was taken"}},
 )
-def decide(item_id: int, decision: DecisionIn, conn: Db, me: Me) -> ReviewItem:
-    return queue.decide(conn, me, item_id, decision.as_decision())
+async def decide(request: Request, item_id: int, decision: DecisionIn, me: Me) -> ReviewItem:
+    def work(conn: Connection) -> ReviewItem:
+        return queue.decide(conn, me, item_id, decision.as_decision())
+
+    return await in_worker_thread(request, work)
 
 
 @router.post("/queue/{item_id}/skip", status_code=204)
-def skip(item_id: int, body: ReasonIn, conn: Db, me: Me) -> None:
+async def skip(request: Request, item_id: int, body: ReasonIn, me: Me) -> None:
     """Give the item back; it is not offered to you again."""
-    queue.skip(conn, me, item_id, body.reason)
+    await in_worker_thread(request, lambda conn: queue.skip(conn, me, item_id, body.reason))
 
 
 @router.post("/queue/{item_id}/release", status_code=204)
-def release(item_id: int, conn: Db, me: Me) -> None:
-    queue.release(conn, me, item_id)
+async def release(request: Request, item_id: int, me: Me) -> None:
+    await in_worker_thread(request, lambda conn: queue.release(conn, me, item_id))
 
 
 @router.post("/queue/{item_id}/reopen", response_model=ReviewItem)
-def reopen(item_id: int, body: ReasonIn, conn: Db, me: Me) -> ReviewItem:
+async def reopen(request: Request, item_id: int, body: ReasonIn, me: Me) -> ReviewItem:
     """Undo a decision (yours, or anyone's as an editor)."""
-    return queue.reopen(conn, me, item_id, body.reason)
+
+    def work(conn: Connection) -> ReviewItem:
+        return queue.reopen(conn, me, item_id, body.reason)
+
+    return await in_worker_thread(request, work)
 
 
 @router.get("/queue", response_model=list[ReviewItem])
-def list_queue(
-    conn: Db,
+async def list_queue(
+    request: Request,
     me: Me,
     status: Literal["waiting", "leased", "decided"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ReviewItem]:
-    return queue.list_items(conn, status, limit)
+    return await in_worker_thread(request, lambda conn: queue.list_items(conn, status, limit))
 
 
 @router.get("/queue/{item_id}", response_model=ReviewItem)
-def item(item_id: int, conn: Db, me: Me) -> ReviewItem:
-    return queue.view_item(conn, item_id)
+async def item(request: Request, item_id: int, me: Me) -> ReviewItem:
+    return await in_worker_thread(request, lambda conn: queue.view_item(conn, item_id))
 
 
 @router.get("/history", response_model=list[AuditEntry])
-def history(conn: Db, me: Me, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[AuditEntry]:
+async def history(
+    request: Request, me: Me, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[AuditEntry]:
     """Your own changes, newest first."""
-    return queue.history(conn, me, limit=limit)
+    return await in_worker_thread(request, lambda conn: queue.history(conn, me, limit=limit))
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetail)
-def claim(claim_id: int, conn: Db, me: Me) -> ClaimDetail:
-    return views.claim_detail(conn, claim_id)
+async def claim(request: Request, claim_id: int, me: Me) -> ClaimDetail:
+    return await in_worker_thread(request, lambda conn: views.claim_detail(conn, claim_id))
 
 
 @router.get("/families/{family_id}", response_model=FamilyDetail)
-def family(family_id: int, conn: Db, me: Me) -> FamilyDetail:
-    return views.family_detail(conn, family_id)
+async def family(request: Request, family_id: int, me: Me) -> FamilyDetail:
+    def work(conn: Connection) -> FamilyDetail:
+        return views.family_detail(conn, family_id)
+
+    return await in_worker_thread(request, work)
 
 
 class BulkOut(BaseModel):
@@ -118,26 +132,32 @@ class BulkOut(BaseModel):
 
 
 @router.post("/families/{family_id}/decision", response_model=BulkOut)
-def decide_family(family_id: int, decision: DecisionIn, conn: Db, me: Me) -> BulkOut:
+async def decide_family(request: Request, family_id: int, decision: DecisionIn, me: Me) -> BulkOut:
     """The same decision on every undecided item of the family (items another reviewer holds
     under a live lease are left, and listed)."""
-    decided, held = queue.decide_family(conn, me, family_id, decision.as_decision())
-    return BulkOut(decided=decided, held_by_others=held)
+
+    def work(conn: Connection) -> BulkOut:
+        decided, held = queue.decide_family(conn, me, family_id, decision.as_decision())
+        return BulkOut(decided=decided, held_by_others=held)
+
+    return await in_worker_thread(request, work)
 
 
 @router.get("/flags", response_model=list[FlagListing])
-def flags(
-    conn: Db,
+async def flags(
+    request: Request,
     me: Me,
     kind: Annotated[list[Literal["repeat", "contradiction", "update"]] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[FlagListing]:
-    return views.flags(conn, tuple(kind or FLAG_KINDS), limit)
+    kinds = tuple(kind or FLAG_KINDS)
+    return await in_worker_thread(request, lambda conn: views.flags(conn, kinds, limit))
 
 
 @router.get("/export/claimreview")
-def export_claimreview(request: Request, conn: Db, me: Me) -> list[dict[str, Any]]:
+async def export_claimreview(request: Request, me: Me) -> list[dict[str, Any]]:
     """Our published verdicts as schema.org ClaimReview JSON-LD records."""
     from tasks.review.factchecks import published_reviews
 
-    return published_reviews(conn, request.app.state.settings)
+    settings = request.app.state.settings
+    return await in_worker_thread(request, lambda conn: published_reviews(conn, settings))

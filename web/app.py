@@ -8,18 +8,19 @@ answers without an API token, and of the pages only the sign-in form without a s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from schemas.review import Account
 from schemas.settings import Settings
@@ -56,10 +57,10 @@ STATIC = Path(__file__).parent / "static"
 
 def _configure(conn: Any) -> None:
     # no JIT (our queries are short), as tasks.storage.database.connect; but, unlike ingestion
-    # (whose candidate retrieval needs plans made for its parameters), generic plans: the queue's
-    # queries join up to eight tables by key, and planning them anew cost 2 ms a request
+    # (whose candidate retrieval needs plans made for its parameters), PostgreSQL's own choice of
+    # plan: psycopg prepares a query run five times, and the queue's queries, which join up to
+    # eight tables by key, then run on a generic plan (planning them anew cost 2 ms a request)
     conn.execute("SET jit = off")
-    conn.commit()
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
@@ -73,16 +74,30 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
             database_url,
             min_size=2,
             max_size=settings.web_pool_size,
-            kwargs={"row_factory": dict_row},
+            # autocommit: a read is one round trip, not BEGIN, query and COMMIT; every change
+            # runs in its own `with conn.transaction()` block all the same
+            kwargs={"row_factory": dict_row, "autocommit": True},
             configure=_configure,
+            open=False,
+        )
+        # API tokens are checked on the event loop, before the request's body is looked at:
+        # a query there costs less than a trip to a worker thread
+        token_pool = AsyncConnectionPool(
+            database_url,
+            min_size=1,
+            max_size=4,
+            kwargs={"row_factory": dict_row, "autocommit": True},
             open=False,
         )
         with wrap_exceptions():
             pool.open(wait=True, timeout=30)
+            await token_pool.open(wait=True, timeout=30)
         app.state.pool = pool
+        app.state.token_pool = token_pool
         try:
             yield
         finally:
+            await token_pool.close()
             pool.close()
 
     app = FastAPI(
@@ -121,6 +136,15 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one of `claimtrack web --workers N`'s processes, set up from the environment."""
+    from schemas.settings import get_settings
+    from tasks.storage.database import resolve_database_url
+
+    settings = get_settings()
+    return create_app(settings, resolve_database_url(settings))
+
+
 def database(request: Request) -> Iterator[Connection]:
     """A pooled connection for one request (committed when the request succeeds)."""
     with wrap_exceptions(), request.app.state.pool.connection() as conn:
@@ -131,11 +155,28 @@ Db = Annotated[Connection, Depends(database)]
 bearer = HTTPBearer(auto_error=False, description="an API token from `claimtrack users token`")
 
 
-def signed_in(
-    conn: Db,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Account:
-    """The account of the request's bearer token; 401 without a valid one."""
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+Result = TypeVar("Result")
+
+
+async def signed_in(request: Request, credentials: Credentials) -> Account:
+    """The account of the request's bearer token; 401 without a valid one. A dependency, so that
+    a request without a valid token is refused before its body is looked at (no 422 to it)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("sign in: send 'Authorization: Bearer TOKEN'")
-    return accounts.account_for_token(conn, credentials.credentials)
+    with wrap_exceptions():
+        async with request.app.state.token_pool.connection() as conn:
+            return await accounts.account_for_token_async(conn, credentials.credentials)
+
+
+async def in_worker_thread(request: Request, work: Callable[[Connection], Result]) -> Result:
+    """`work` done on one pooled connection in one trip to a worker thread. The API's routes use
+    this rather than the Db dependency: FastAPI runs a sync dependency, and the start and the end
+    of one that yields, in worker threads of their own, and under many reviewers those trips
+    cost a quarter of the server's time."""
+
+    def on_pooled_connection() -> Result:
+        with wrap_exceptions(), request.app.state.pool.connection() as conn:
+            return work(conn)
+
+    return await run_in_threadpool(on_pooled_connection)

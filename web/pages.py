@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from schemas.review import RATINGS, ReviewItem
 from tasks.errors import (
     AuthenticationFailed,
+    InputError,
     NotAllowed,
     NotFound,
     ReviewError,
@@ -253,16 +254,45 @@ def _act(conn: Connection, me: sessions.Session, item_id: int, change: Any, done
         change()
     except NotFound:
         raise
-    except ReviewError as exc:
+    except (ReviewError, InputError) as exc:
         return item_page(conn, me, item_id, status_of(exc), error=str(exc))
     notice = quote(f"{done} {item_id}. Press n for the next one.")
     return RedirectResponse(f"/?notice={notice}", status_code=303)
 
 
 @router.get("/families/{family_id}", response_class=HTMLResponse)
-def family_page(family_id: int, conn: Db, me: Me) -> Response:
+def family_page(family_id: int, conn: Db, me: Me, notice: str = "") -> Response:
     family = views.family_detail(conn, family_id)
-    return render("family.html", me=me.account, csrf=me.csrf_token, family=family)
+    return render("family.html", me=me.account, csrf=me.csrf_token, family=family,
+                  ratings=RATINGS, notice=notice[:200])  # fmt: skip
+
+
+@router.post("/families/{family_id}/decide")
+def decide_family_page(
+    family_id: int,
+    conn: Db,
+    me: Me,
+    action: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    rating: Annotated[str | None, Form()] = None,
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    publish: Annotated[bool, Form()] = False,
+) -> Response:
+    """One decision on every undecided item of the family (bulk)."""
+    check_csrf(me, csrf)
+    whole_family = action == "verdict"
+    decision = queue.Decision(action, rating if whole_family else None, note, (), whole_family,
+                              publish)  # fmt: skip
+    try:
+        decided, held = queue.decide_family(conn, me.account, family_id, decision)
+    except (ReviewError, InputError, NotFound) as exc:  # NotFound: nothing left to decide
+        family = views.family_detail(conn, family_id)
+        return render("family.html", status_of(exc), me=me.account, csrf=me.csrf_token,
+                      family=family, ratings=RATINGS, error=str(exc))  # fmt: skip
+    notice = f"Decided {len(decided)} item(s) of this family."
+    if held:
+        notice += f" Left {len(held)} that other reviewers hold: {', '.join(map(str, held))}."
+    return RedirectResponse(f"/families/{family_id}?notice={quote(notice)}", status_code=303)
 
 
 @router.get("/history", response_class=HTMLResponse)

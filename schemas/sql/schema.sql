@@ -287,6 +287,7 @@ CREATE TABLE review_items (
 CREATE UNIQUE INDEX review_items_check_claim_key ON review_items (claim_id) WHERE kind = 'check';
 CREATE INDEX review_items_open_idx ON review_items (priority DESC, id) WHERE status <> 'decided';
 CREATE INDEX review_items_decided_by_idx ON review_items (decided_by, decided_at DESC);
+CREATE INDEX review_items_leased_by_idx ON review_items (leased_by) WHERE status = 'leased';
 
 CREATE TABLE verdicts (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -9,15 +9,16 @@ import hashlib
 import re
 import secrets
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from schemas.review import Account, Role
 from tasks.errors import AuthenticationFailed, ConstraintViolation, InputError, NotFound
-from tasks.review.sql import run
+from tasks.review.sql import REVIEW_SQL, run
 from tasks.storage import store
-from tasks.storage.database import Connection
+from tasks.storage.database import AsyncConnection, Connection
 
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 64
@@ -65,7 +66,7 @@ def add_account(conn: Connection, name: str, role: Role, password: str) -> Accou
 
 def get_account(conn: Connection, name: str) -> Account:
     rows = run(conn, "account_by_name", {"name": name})
-    store.rollback(conn)
+    store.end_read(conn)
     if not rows:
         raise NotFound(f"no account named {name} (claimtrack users add {name} --role reviewer)")
     return Account.from_row(rows[0])
@@ -73,14 +74,14 @@ def get_account(conn: Connection, name: str) -> Account:
 
 def list_accounts(conn: Connection) -> list[tuple[Account, int]]:
     rows = run(conn, "list_accounts", {})
-    store.rollback(conn)
+    store.end_read(conn)
     return [(Account.from_row(row), int(row["tokens"])) for row in rows]
 
 
 def sign_in(conn: Connection, name: str, password: str) -> Account:
     """The account, when the name and password are right and it is not disabled."""
     rows = run(conn, "account_by_name", {"name": name.strip()})
-    store.rollback(conn)
+    store.end_read(conn)
     stored = rows[0]["password_hash"] if rows else _dummy_hash()
     try:
         _HASHER.verify(stored, password)
@@ -116,7 +117,17 @@ def revoke_tokens(conn: Connection, name: str) -> int:
 
 def account_for_token(conn: Connection, token: str) -> Account:
     rows = run(conn, "account_by_token", {"token_sha256": token_digest(token)})
-    store.rollback(conn)
+    store.end_read(conn)
+    return _token_holder(rows)
+
+
+async def account_for_token_async(conn: AsyncConnection, token: str) -> Account:
+    """account_for_token on an asyncio connection in autocommit mode (the web app's)."""
+    params = {"token_sha256": token_digest(token)}
+    return _token_holder(await store.run_query_async(conn, "account_by_token", params, REVIEW_SQL))
+
+
+def _token_holder(rows: list[dict[str, Any]]) -> Account:
     if not rows:
         raise AuthenticationFailed("unknown or revoked token")
     return Account.from_row(rows[0])

@@ -77,7 +77,7 @@ def import_paths(conn: Connection, paths: Sequence[Path], settings: Settings) ->
 def import_stored_pages(conn: Connection, settings: Settings) -> ImportResult:
     """Import the ClaimReview JSON-LD found on pages already ingested (kept per revision)."""
     rows = run(conn, "stored_claim_reviews", {})
-    store.rollback(conn)
+    store.end_read(conn)
     total = ImportResult(0, 0)
     for row in rows:
         total += import_records(conn, row["claim_reviews"], settings, origin=row["url"])
@@ -162,7 +162,7 @@ def _date(text: str | None) -> datetime | None:
 def published_reviews(conn: Connection, settings: Settings) -> list[dict[str, Any]]:
     """Our published verdicts as schema.org ClaimReview records."""
     rows = run(conn, "published_verdicts", {})
-    store.rollback(conn)
+    store.end_read(conn)
     base = settings.public_url.rstrip("/")
     return [
         claim_review_jsonld(

@@ -74,16 +74,10 @@ def next_item(conn: Connection, account: Account, lease_s: int) -> ReviewItem | 
     """The item this reviewer holds, or else the top waiting one, leased to them for `lease_s`
     seconds; None when nothing is waiting."""
     with conn.transaction():
-        held = run(conn, "held_item", {"account_id": account.id})
-        if held:
-            item_id = int(held[0]["id"])
-        else:
-            leased = run(conn, "lease_next", {"account_id": account.id, "lease_s": lease_s})
-            if not leased:
-                return None
-            item_id = int(leased[0]["id"])
-            _audit(conn, account, "lease", item_id, None, {"lease_s": lease_s})
-        return view_item(conn, item_id)
+        taken = run(conn, "take_item", {"account_id": account.id, "lease_s": lease_s})
+        if not taken:
+            return None
+        return view_item(conn, int(taken[0]["id"]))
 
 
 def _hold(conn: Connection, account: Account, item_id: int) -> dict[str, Any]:
@@ -132,7 +126,8 @@ def decide_family(
     conn: Connection, account: Account, family_id: int, decision: Decision
 ) -> tuple[list[int], list[int]]:
     """The same decision on every undecided item of a claim family at once (bulk); the items
-    decided, and those left because another reviewer holds them under a live lease."""
+    decided, and those left because another reviewer holds them under a live lease. A confirm or
+    dismiss applies to the family's match items only."""
     if decision.publish and not account.is_editor:
         raise NotAllowed("only editors publish verdicts")
     with conn.transaction():
@@ -148,6 +143,8 @@ def decide_family(
             ):
                 held.append(int(row["id"]))
                 continue
+            if decision.action in MATCH_DECISIONS and row["kind"] != "match":
+                continue  # confirming every match of a family leaves its check items waiting
             decision.check(row["kind"])
             _apply(conn, account, row, decision, "decide family")
             decided.append(int(row["id"]))
@@ -205,7 +202,7 @@ def _decide_match(
 def _give_verdict(
     conn: Connection, account: Account, row: dict[str, Any], decision: Decision
 ) -> dict[str, Any]:
-    family = run(conn, "claim_family", {"claim_id": row["claim_id"]})[0]["family_id"]
+    family = row["claim_family_id"]
     if decision.whole_family and family is None:
         raise InputError(f"claim {row['claim_id']} belongs to no family; give the verdict alone")
     created = run(
@@ -280,14 +277,14 @@ def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -
 def list_items(conn: Connection, status: str | None = None, limit: int = 50) -> list[ReviewItem]:
     rows = run(conn, "list_items", {"status": status, "limit": limit})
     items = [view_item(conn, int(row["id"])) for row in rows]
-    store.rollback(conn)
+    store.end_read(conn)
     return items
 
 
 def counts(conn: Connection) -> dict[str, int]:
     """How many items wait, are in review and were decided."""
     rows = run(conn, "item_counts", {})
-    store.rollback(conn)
+    store.end_read(conn)
     found = {row["status"]: int(row["n"]) for row in rows}
     return {status: found.get(status, 0) for status in ("waiting", "leased", "decided")}
 
@@ -303,7 +300,7 @@ def history(
         "history",
         {"account_id": account.id if account else None, "item_id": item_id, "limit": limit},
     )
-    store.rollback(conn)
+    store.end_read(conn)
     return [AuditEntry.from_row(row) for row in rows]
 
 

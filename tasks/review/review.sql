@@ -121,36 +121,45 @@ WHERE c.checkworthiness >= %(threshold)s
 ON CONFLICT DO NOTHING
 RETURNING id;
 
--- held_item --
--- The item this reviewer already holds under a live lease (a second "next" gives it again).
-SELECT id FROM review_items
-WHERE status = 'leased' AND leased_by = %(account_id)s AND lease_expires_at > now()
-ORDER BY id
-LIMIT 1;
-
--- lease_next --
--- The top waiting item (or one whose lease expired), skipped neither by this reviewer nor
--- locked by another transaction handing it out at this moment.
-WITH next AS (
+-- take_item --
+-- The item this reviewer already holds under a live lease (a second "next" gives it again), or
+-- else the top waiting one (or one whose lease expired), skipped neither by this reviewer nor
+-- locked by another transaction handing it out at this moment, leased to them, with the lease
+-- in the audit log. One statement: "next" is the queue's busiest request.
+WITH held AS (
     SELECT id FROM review_items
-    WHERE status <> 'decided'
+    WHERE status = 'leased' AND leased_by = %(account_id)s AND lease_expires_at > now()
+    ORDER BY id
+    LIMIT 1
+), next AS (
+    SELECT id FROM review_items
+    WHERE NOT EXISTS (SELECT FROM held)
+      AND status <> 'decided'
       AND (status = 'waiting' OR lease_expires_at <= now())
       AND NOT (%(account_id)s::bigint = ANY (skipped_by))
     ORDER BY priority DESC, id
     LIMIT 1
     FOR UPDATE SKIP LOCKED
+), leased AS (
+    UPDATE review_items i
+    SET status = 'leased', leased_by = %(account_id)s,
+        lease_expires_at = now() + make_interval(secs => %(lease_s)s)
+    FROM next
+    WHERE i.id = next.id
+    RETURNING i.id
+), audited AS (
+    INSERT INTO audit_log (account_id, action, item_id, after)
+    SELECT %(account_id)s, 'lease', id, jsonb_build_object('lease_s', %(lease_s)s) FROM leased
 )
-UPDATE review_items i
-SET status = 'leased', leased_by = %(account_id)s,
-    lease_expires_at = now() + make_interval(secs => %(lease_s)s)
-FROM next
-WHERE i.id = next.id
-RETURNING i.id;
+SELECT id FROM held
+UNION ALL
+SELECT id FROM leased;
 
 -- item_for_update --
 SELECT i.*, (i.lease_expires_at <= now()) AS lease_expired, a.name AS holder_name,
-       d.name AS decider_name
+       d.name AS decider_name, c.family_id AS claim_family_id
 FROM review_items i
+JOIN claims c ON c.id = i.claim_id
 LEFT JOIN accounts a ON a.id = i.leased_by
 LEFT JOIN accounts d ON d.id = i.decided_by
 WHERE i.id = %(id)s
@@ -159,7 +168,7 @@ FOR UPDATE OF i;
 -- family_items_for_update --
 -- The undecided items whose claim belongs to a family, locked for a bulk decision.
 SELECT i.*, (i.lease_expires_at <= now()) AS lease_expired, a.name AS holder_name,
-       d.name AS decider_name
+       d.name AS decider_name, c.family_id AS claim_family_id
 FROM review_items i
 JOIN claims c ON c.id = i.claim_id
 LEFT JOIN accounts a ON a.id = i.leased_by
@@ -245,9 +254,6 @@ RETURNING id;
 UPDATE verdicts SET withdrawn_at = now()
 WHERE item_id = %(item_id)s AND withdrawn_at IS NULL
 RETURNING id;
-
--- claim_family --
-SELECT family_id FROM claims WHERE id = %(claim_id)s;
 
 -- audit --
 INSERT INTO audit_log (account_id, action, item_id, before, after)

@@ -38,7 +38,7 @@ def start_session(conn: Connection, name: str, password: str, address: str) -> t
         "recent_sign_in_failures",
         {"name": name, "address": address, "window_s": SIGN_IN_WINDOW_S},
     )
-    store.rollback(conn)
+    store.end_read(conn)
     if int(failures[0]["n"]) >= SIGN_IN_LIMIT:
         raise TooManyAttempts(
             f"too many failed sign-ins; try again in {SIGN_IN_WINDOW_S // 60} minutes"
@@ -66,7 +66,7 @@ def start_session(conn: Connection, name: str, password: str, address: str) -> t
 
 def session_for(conn: Connection, token: str) -> Session:
     rows = run(conn, "session_account", {"token_sha256": token_digest(token)})
-    store.rollback(conn)
+    store.end_read(conn)
     if not rows:
         raise AuthenticationFailed("your session ended; sign in again")
     return Session(Account.from_row(rows[0]), rows[0]["csrf_token"])

@@ -69,7 +69,7 @@ MIN_DECISIONS = 20  # fewer say too little to move a threshold
 
 def tune(conn: Connection, target: float, settings: Settings | None = None) -> Tuning:
     rows: list[dict[str, Any]] = run(conn, "decided_matches", {})
-    store.rollback(conn)
+    store.end_read(conn)
     by_kind: dict[str, list[tuple[float, bool]]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], []).append(

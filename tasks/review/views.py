@@ -12,7 +12,7 @@ from tasks.storage.database import Connection
 
 def claim_detail(conn: Connection, claim_id: int) -> ClaimDetail:
     rows = run(conn, "claim_detail", {"id": claim_id})
-    store.rollback(conn)
+    store.end_read(conn)
     if not rows:
         raise NotFound(f"no claim {claim_id}")
     return ClaimDetail.from_row(rows[0])
@@ -21,7 +21,7 @@ def claim_detail(conn: Connection, claim_id: int) -> ClaimDetail:
 def family_detail(conn: Connection, family_id: int) -> FamilyDetail:
     rows = run(conn, "family_members", {"id": family_id})
     if not rows:
-        store.rollback(conn)
+        store.end_read(conn)
         raise NotFound(f"no claim family {family_id}")
     members = tuple(FamilyMember.from_row(row) for row in rows)
     verdict = claim_detail(conn, members[0].id).verdict

@@ -17,6 +17,7 @@ from tasks.errors import ConstraintViolation, DatabaseError, DatabaseUnavailable
 from tasks.storage import embedded_server
 
 Connection = psycopg.Connection[dict[str, Any]]
+AsyncConnection = psycopg.AsyncConnection[dict[str, Any]]
 
 MIGRATIONS_LOCK_ID = 0x636C61696D  # "claim": serialises concurrent migrators
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

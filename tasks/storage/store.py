@@ -27,7 +27,7 @@ from schemas.records import (
 )
 from tasks.fetching.fetch import Validators
 from tasks.matching.blocking import claim_term_keys, term_groups
-from tasks.storage.database import Connection, wrap_exceptions
+from tasks.storage.database import AsyncConnection, Connection, wrap_exceptions
 
 QUERIES_SQL = "storage/queries.sql"  # under the tasks package
 _QUERY_HEADER = re.compile(r"^-- ([a-z_]+) --$", re.MULTILINE)
@@ -52,6 +52,15 @@ def run_query(
         return cursor.fetchall() if cursor.description else []
 
 
+async def run_query_async(
+    conn: AsyncConnection, name: str, params: dict[str, Any], filename: str
+) -> list[dict[str, Any]]:
+    """run_query on an asyncio connection (the web app checks API tokens on its event loop)."""
+    with wrap_exceptions():
+        cursor = await conn.execute(queries(filename)[name], params)
+        return await cursor.fetchall() if cursor.description else []
+
+
 def _run(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     return run_query(conn, name, params)
 
@@ -61,10 +70,18 @@ def rollback(conn: Connection) -> None:
         conn.rollback()
 
 
+def end_read(conn: Connection) -> None:
+    """End a transaction that only read. With a commit, not a rollback: psycopg forgets every
+    prepared statement of the connection on rollback, and the web app's pooled connections would
+    then plan each query anew (2 ms for the queue's item view, against 0.1 ms to run it)."""
+    with wrap_exceptions():
+        conn.commit()
+
+
 def _read(conn: Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Run a read-only named query and end its transaction (a listing holds no locks)."""
     rows = run_query(conn, name, params)
-    rollback(conn)
+    end_read(conn)
     return rows
 
 

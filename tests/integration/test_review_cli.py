@@ -51,3 +51,23 @@ def test_a_reviewer_works_the_queue_from_the_terminal(db_url, tmp_path):
     assert "shown once" in token.stderr
     listing = claimtrack("users", "list", env=env)
     assert "ann" in listing.stdout and "reviewer" in listing.stdout
+
+
+def test_a_whole_family_is_decided_from_the_terminal(db_url, tmp_path):
+    with connect(db_url) as conn:
+        ingest(conn, Settings(database_url=db_url), tmp_path, [FIRST, SECOND])
+    env = {"DATABASE_URL": db_url}
+    assert add_user(db_url, "ann").returncode == 0
+    claimtrack("review", "refresh", env=env)
+    listed = claimtrack("review", "list", "--format", "jsonl", env=env).stdout.splitlines()
+    items = [json.loads(line) for line in listed]
+    repeat = next(i for i in items if i["match_kind"] == "repeat")
+    in_family = [i["id"] for i in items if i["family_id"] == repeat["family_id"]]
+    family = str(repeat["family_id"])
+    verdict = ("verdict", "--rating", "false", "--family", "--as", "ann", "--format", "json")
+    bulk = claimtrack("review", "decide-family", family, *verdict, env=env)
+    assert bulk.returncode == 0, bulk.stderr
+    assert json.loads(bulk.stdout) == {"decided": sorted(in_family), "held_by_others": []}
+    assert repeat["id"] in in_family
+    again = claimtrack("review", "decide-family", family, *verdict, env=env)
+    assert_one_line_error(again, f"nothing waits for a decision in claim family {family}")

@@ -109,3 +109,24 @@ def test_only_local_paths_are_followed_after_sign_in(served):  # noqa: F811
             data={"name": "ann", "password": PASSWORD, "csrf": csrf, "next": "//evil.example"},
         )
         assert answer.headers["location"] == "/"
+
+
+def test_an_editor_gives_a_whole_family_its_verdict_from_its_page(served):  # noqa: F811
+    url, _, db_url = served
+    with closing(connect(db_url)) as conn:
+        repeat = next(i for i in queue.list_items(conn) if i.match_kind == "repeat")
+    family_path = f"/families/{repeat.family_id}"
+    with closing(signed_in(url, "eve")) as browser:
+        page = browser.get(family_path)
+        assert "Decide the whole family" in page.text and 'name="publish"' in page.text
+        verdict = {"csrf": page_csrf(browser, family_path), "action": "verdict", "rating": "false"}
+        decided = browser.post(f"{family_path}/decide", data={**verdict, "publish": "1"})
+        assert decided.status_code == 303
+        assert "Decided 1 item(s)" in browser.get(decided.headers["location"]).text
+        assert "rated false" in browser.get(family_path).text
+        again = browser.post(f"{family_path}/decide", data=verdict)
+        assert again.status_code == 404 and "nothing waits" in again.text
+        forged = browser.post(f"{family_path}/decide", data={**verdict, "csrf": "forged"})
+        assert forged.status_code == 403
+    with closing(signed_in(url, "ann")) as browser:
+        assert 'name="publish"' not in browser.get(family_path).text

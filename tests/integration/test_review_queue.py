@@ -282,3 +282,17 @@ def test_a_bulk_decision_covers_the_family_but_not_what_another_reviewer_holds(f
     assert [e.action for e in queue.history(flagged, alice)] == ["decide family"]
     # only bob's item is left: nothing to decide, and it says whose it is
     assert queue.decide_family(flagged, alice, family, Decision("confirm")) == ([], [repeat.id])
+
+
+def test_confirming_a_whole_family_leaves_its_check_items_waiting(flagged, alice):
+    queue.refresh_queue(flagged, 0.0)  # a check item for the family, beside its repeat
+    repeat = next(i for i in queue.list_items(flagged) if i.match_kind == "repeat")
+    check = next(
+        i
+        for i in queue.list_items(flagged)
+        if i.family_id == repeat.family_id and i.kind == "check"
+    )
+    decided, held = queue.decide_family(flagged, alice, repeat.family_id, Decision("confirm"))
+    assert decided == [repeat.id] and held == []
+    assert queue.view_item(flagged, repeat.id).decision == "confirm"
+    assert queue.view_item(flagged, check.id).status == "waiting"
