@@ -41,6 +41,12 @@ def add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     token.add_argument("name")
     revoke = actions.add_parser("revoke", help="revoke every API token of the account")
     revoke.add_argument("name")
+    disable = actions.add_parser(
+        "disable", help="stop the account's sign-in, sessions and tokens at once"
+    )
+    disable.add_argument("name")
+    enable = actions.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("name")
     actions.add_parser("list", help="list accounts")
 
 
@@ -128,6 +134,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "revoke":
             revoked = accounts.revoke_tokens(conn, args.name)
             print(f"revoked {revoked} token(s) of {args.name}")
+        elif args.action in ("disable", "enable"):
+            accounts.set_disabled(conn, args.name, args.action == "disable")
+            print(f"{args.action}d {args.name}")
         else:
             rows = [
                 (a.name, a.role, "yes" if a.disabled else "", tokens, f"{a.created_at:%Y-%m-%d}")

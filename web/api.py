@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from schemas.records import FlagListing
 from schemas.review import RATINGS, Account, AuditEntry, ClaimDetail, FamilyDetail, ReviewItem
-from tasks.review import queue, views
+from tasks.errors import NotAllowed
+from tasks.review import accounts, queue, views
 from tasks.storage.database import Connection
 from tasks.storage.store import FLAG_KINDS
 from web.app import in_worker_thread, signed_in
@@ -161,3 +164,91 @@ async def export_claimreview(request: Request, me: Me) -> list[dict[str, Any]]:
 
     settings = request.app.state.settings
     return await in_worker_thread(request, lambda conn: published_reviews(conn, settings))
+
+
+class AccountOut(BaseModel):
+    name: str
+    role: Literal["reviewer", "editor"]
+    disabled: bool
+    tokens: int
+    created_at: datetime
+
+
+class AccountIn(BaseModel):
+    name: str = Field(max_length=64)
+    role: Literal["reviewer", "editor"]
+    password: str = Field(max_length=1_000, description="at least 10 characters")
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="shown once; send it as 'Authorization: Bearer TOKEN'")
+
+
+class RevokedOut(BaseModel):
+    revoked: int
+
+
+def _listed(conn: Connection, name: str) -> AccountOut:
+    account, tokens = next((a, t) for a, t in accounts.list_accounts(conn) if a.name == name)
+    return AccountOut(**{**asdict(account), "tokens": tokens})
+
+
+@router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
+async def list_accounts(request: Request, me: Me) -> list[AccountOut]:
+    """Every account (editors only)."""
+
+    def work(conn: Connection) -> list[AccountOut]:
+        if not me.is_editor:
+            raise NotAllowed("only editors manage accounts")
+        listed = accounts.list_accounts(conn)
+        return [AccountOut(**{**asdict(a), "tokens": tokens}) for a, tokens in listed]
+
+    return await in_worker_thread(request, work)
+
+
+@router.post("/accounts", response_model=AccountOut, status_code=201, tags=["accounts"])
+async def add_account(request: Request, body: AccountIn, me: Me) -> AccountOut:
+    """A new reviewer or editor account (editors only)."""
+
+    def work(conn: Connection) -> AccountOut:
+        added = accounts.add_account(conn, body.name, body.role, body.password, by=me)
+        return _listed(conn, added.name)
+
+    return await in_worker_thread(request, work)
+
+
+@router.post("/accounts/{name}/disable", response_model=AccountOut, tags=["accounts"])
+async def disable_account(request: Request, name: str, me: Me) -> AccountOut:
+    """Stop the account's sign-in, sessions and tokens at once (editors only)."""
+
+    def work(conn: Connection) -> AccountOut:
+        accounts.set_disabled(conn, name, True, by=me)
+        return _listed(conn, name)
+
+    return await in_worker_thread(request, work)
+
+
+@router.post("/accounts/{name}/enable", response_model=AccountOut, tags=["accounts"])
+async def enable_account(request: Request, name: str, me: Me) -> AccountOut:
+    def work(conn: Connection) -> AccountOut:
+        accounts.set_disabled(conn, name, False, by=me)
+        return _listed(conn, name)
+
+    return await in_worker_thread(request, work)
+
+
+@router.post("/accounts/{name}/tokens", response_model=TokenOut, status_code=201, tags=["accounts"])
+async def new_token(request: Request, name: str, me: Me) -> TokenOut:
+    """A new API token for the account (editors only)."""
+    token = await in_worker_thread(request, lambda conn: accounts.new_token(conn, name, by=me))
+    return TokenOut(token=token)
+
+
+@router.delete("/accounts/{name}/tokens", response_model=RevokedOut, tags=["accounts"])
+async def revoke_tokens(request: Request, name: str, me: Me) -> RevokedOut:
+    """Revoke every API token of the account (editors only)."""
+
+    def work(conn: Connection) -> int:
+        return accounts.revoke_tokens(conn, name, by=me)
+
+    return RevokedOut(revoked=await in_worker_thread(request, work))

@@ -13,9 +13,16 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from psycopg.types.json import Jsonb
 
 from schemas.review import Account, Role
-from tasks.errors import AuthenticationFailed, ConstraintViolation, InputError, NotFound
+from tasks.errors import (
+    AuthenticationFailed,
+    ConstraintViolation,
+    InputError,
+    NotAllowed,
+    NotFound,
+)
 from tasks.review.sql import REVIEW_SQL, run
 from tasks.storage import store
 from tasks.storage.database import AsyncConnection, Connection
@@ -47,8 +54,27 @@ def check_password(password: str) -> None:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def add_account(conn: Connection, name: str, role: Role, password: str) -> Account:
+def _editor(by: Account | None) -> None:
+    """Accounts are managed by editors (and by whoever runs the CLI on the server: `by` None)."""
+    if by is not None and not by.is_editor:
+        raise NotAllowed("only editors manage accounts")
+
+
+def _audit(
+    conn: Connection, by: Account | None, action: str, name: str, after: dict[str, Any]
+) -> None:
+    after = {"account": name, **after}
+    params = {"account_id": by.id if by else None, "action": action, "item_id": None}
+    run(conn, "audit", {**params, "before": None, "after": Jsonb(after)})
+
+
+def add_account(
+    conn: Connection, name: str, role: Role, password: str, by: Account | None = None
+) -> Account:
+    _editor(by)
     name = check_name(name)
+    if role not in ("reviewer", "editor"):
+        raise InputError(f"role {role!r}: use reviewer or editor")
     check_password(password)
     try:
         with conn.transaction():
@@ -57,10 +83,23 @@ def add_account(conn: Connection, name: str, role: Role, password: str) -> Accou
                 "add_account",
                 {"name": name, "role": role, "password_hash": _HASHER.hash(password)},
             )
+            _audit(conn, by, "add account", name, {"role": role})
     except ConstraintViolation as exc:
         if exc.constraint == "accounts_name_key":
             raise InputError(f"an account named {name} exists already") from exc
         raise
+    return Account.from_row(rows[0])
+
+
+def set_disabled(conn: Connection, name: str, disabled: bool, by: Account | None = None) -> Account:
+    """Disable an account (its sessions and tokens stop working at once) or enable it again."""
+    _editor(by)
+    if by is not None and by.name == name and disabled:
+        raise InputError("you cannot disable your own account")
+    account = get_account(conn, name)
+    with conn.transaction():
+        rows = run(conn, "set_disabled", {"id": account.id, "disabled": disabled})
+        _audit(conn, by, "disable account" if disabled else "enable account", name, {})
     return Account.from_row(rows[0])
 
 
@@ -100,19 +139,24 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_token(conn: Connection, name: str) -> str:
-    """A new API token for the account (printed once; only its digest is stored)."""
+def new_token(conn: Connection, name: str, by: Account | None = None) -> str:
+    """A new API token for the account (shown once; only its digest is stored)."""
+    _editor(by)
     account = get_account(conn, name)
     token = secrets.token_urlsafe(32)
     with conn.transaction():
         run(conn, "add_token", {"account_id": account.id, "token_sha256": token_digest(token)})
+        _audit(conn, by, "new token", name, {})
     return token
 
 
-def revoke_tokens(conn: Connection, name: str) -> int:
+def revoke_tokens(conn: Connection, name: str, by: Account | None = None) -> int:
+    _editor(by)
     account = get_account(conn, name)
     with conn.transaction():
-        return len(run(conn, "revoke_tokens", {"account_id": account.id}))
+        revoked = len(run(conn, "revoke_tokens", {"account_id": account.id}))
+        _audit(conn, by, "revoke tokens", name, {"revoked": revoked})
+    return revoked
 
 
 def account_for_token(conn: Connection, token: str) -> Account:

@@ -19,6 +19,10 @@ LEFT JOIN api_tokens t ON t.account_id = a.id
 GROUP BY a.id
 ORDER BY a.name;
 
+-- set_disabled --
+UPDATE accounts SET disabled = %(disabled)s WHERE id = %(id)s
+RETURNING id, name, role, disabled, created_at;
+
 -- set_password --
 UPDATE accounts SET password_hash = %(password_hash)s WHERE id = %(id)s;
 

@@ -70,3 +70,30 @@ def test_a_reviewer_works_three_items_with_the_keyboard_only(served, page):  # n
             "WHERE a.name = 'ann' AND l.action = 'decide'"
         ).fetchone()["n"]
     assert decided == 3
+
+
+def test_an_editor_decides_a_family_and_adds_an_account_in_the_browser(served, page):  # noqa: F811
+    url, _, db_url = served
+    with connect(db_url) as conn:
+        repeat = next(i for i in queue.list_items(conn) if i.match_kind == "repeat")
+    page.goto(f"{url}/signin")
+    page.fill('input[name="name"]', "eve")
+    page.fill('input[name="password"]', PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}/families/{repeat.family_id}")
+    page.select_option('form[action$="/decide"] select[name="rating"]', "mostly_false")
+    page.click("text=Verdict on the family")
+    page.wait_for_url(f"{url}/families/*?notice=*")
+    assert "Decided 1 item(s)" in page.text_content(".notice")
+    assert "rated mostly false" in page.text_content("h1")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "family-page.png"), full_page=True)
+    page.click("text=Accounts")
+    page.fill('input[name="name"]', "kim")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click("button:has-text('Add')")
+    page.wait_for_url(f"{url}/accounts?notice=*")
+    page.click("tr:has-text('kim') button:has-text('New token')")
+    assert len(page.text_content("code.token").strip()) >= 40
+    page.screenshot(path=str(OUTPUT / "accounts-page.png"), full_page=True)

@@ -22,6 +22,10 @@ CATALOG_QUERIES = {
                         AND conrelid::regclass::text <> 'schema_migrations'
                       ORDER BY 1, 2""",
     "extensions": "SELECT extname FROM pg_extension ORDER BY 1",
+    "storage parameters": """SELECT relname, reloptions FROM pg_class
+                             WHERE relnamespace = 'public'::regnamespace
+                               AND reloptions IS NOT NULL
+                             ORDER BY 1""",
 }
 
 

@@ -172,3 +172,37 @@ def test_bench_review_hands_every_item_out_once_and_loses_none(db_url):
     ]  # fmt: skip
     assert (found["items"], found["handed_twice"], found["lost"]) == (60, 0, 0)
     assert found["decisions_per_s"] > 0
+
+
+def test_an_editor_manages_accounts_and_tokens_through_the_api(served):
+    url, tokens, _ = served
+    with client(url, tokens["eve"]) as eve, client(url, tokens["ann"]) as ann:
+        assert ann.get("/api/accounts").status_code == 403
+        new = {"name": "fay", "role": "reviewer", "password": PASSWORD}
+        assert ann.post("/api/accounts", json=new).status_code == 403
+        added = eve.post("/api/accounts", json=new)
+        assert added.status_code == 201 and added.json()["role"] == "reviewer"
+        assert eve.post("/api/accounts", json=new).status_code == 422  # the name is taken
+        short = {**new, "name": "gus", "password": "short"}
+        assert eve.post("/api/accounts", json=short).status_code == 422
+        token = eve.post("/api/accounts/fay/tokens").json()["token"]
+        listed = {a["name"]: a for a in eve.get("/api/accounts").json()}
+        assert listed["fay"]["tokens"] == 1 and not listed["fay"]["disabled"]
+        with client(url, token) as fay:
+            assert fay.get("/api/history").status_code == 200
+            assert eve.post("/api/accounts/fay/disable").json()["disabled"]
+            assert fay.get("/api/history").status_code == 401  # at once
+            assert not eve.post("/api/accounts/fay/enable").json()["disabled"]
+            assert fay.get("/api/history").status_code == 200
+            assert eve.delete("/api/accounts/fay/tokens").json() == {"revoked": 1}
+            assert fay.get("/api/history").status_code == 401
+        assert eve.post("/api/accounts/eve/disable").status_code == 422  # not oneself
+        assert eve.post("/api/accounts/nobody/disable").status_code == 404
+        actions = [e["action"] for e in eve.get("/api/history").json()]
+        assert actions == [
+            "revoke tokens",
+            "enable account",
+            "disable account",
+            "new token",
+            "add account",
+        ]

@@ -71,3 +71,12 @@ def test_a_whole_family_is_decided_from_the_terminal(db_url, tmp_path):
     assert repeat["id"] in in_family
     again = claimtrack("review", "decide-family", family, *verdict, env=env)
     assert_one_line_error(again, f"nothing waits for a decision in claim family {family}")
+
+
+def test_an_account_is_disabled_and_enabled_from_the_terminal(db_url):
+    env = {"DATABASE_URL": db_url}
+    assert add_user(db_url, "ivy").returncode == 0
+    assert claimtrack("users", "disable", "ivy", env=env).stdout.strip() == "disabled ivy"
+    assert "yes" in claimtrack("users", "list", env=env).stdout
+    assert claimtrack("users", "enable", "ivy", env=env).stdout.strip() == "enabled ivy"
+    assert_one_line_error(claimtrack("users", "disable", "nobody", env=env), "no account named")

@@ -130,3 +130,29 @@ def test_an_editor_gives_a_whole_family_its_verdict_from_its_page(served):  # no
         assert forged.status_code == 403
     with closing(signed_in(url, "ann")) as browser:
         assert 'name="publish"' not in browser.get(family_path).text
+
+
+def test_an_editor_adds_and_disables_an_account_on_the_accounts_page(served):  # noqa: F811
+    url, _, _ = served
+    with closing(signed_in(url, "ann")) as browser:
+        assert browser.get("/accounts").status_code == 403
+        forbidden = browser.post("/accounts/ben/disable", data={"csrf": page_csrf(browser)})
+        assert forbidden.status_code == 403 and "nly editors manage accounts" in forbidden.text
+    with closing(signed_in(url, "eve")) as browser:
+        csrf = page_csrf(browser, "/accounts")
+        form = {"csrf": csrf, "name": "hal", "role": "editor", "password": PASSWORD}
+        added = browser.post("/accounts", data=form)
+        assert added.status_code == 303
+        assert "Added hal." in browser.get(added.headers["location"]).text
+        again = browser.post("/accounts", data=form)
+        assert again.status_code == 422 and "exists already" in again.text
+        token = browser.post("/accounts/hal/token", data={"csrf": csrf})
+        assert token.status_code == 200 and "shown this once" in token.text
+        assert browser.post("/accounts/hal/disable", data={"csrf": csrf}).status_code == 303
+        assert browser.post("/accounts/hal/disable", data={"csrf": "forged"}).status_code == 403
+    with httpx.Client(base_url=url, timeout=30) as stranger:
+        csrf = page_csrf(stranger, "/signin")
+        denied = stranger.post(
+            "/signin", data={"name": "hal", "password": PASSWORD, "csrf": csrf, "next": "/"}
+        )
+        assert denied.status_code == 401 and "Wrong name or password" in denied.text
