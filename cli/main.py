@@ -170,8 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db.add_argument(
         "action",
-        choices=("status", "start", "stop", "url"),
-        help="status: say whether it runs; start/stop it; url: print its URL",
+        choices=("status", "start", "stop", "url", "reader-role"),
+        help="status: say whether it runs; start/stop it; url: print its URL; reader-role NAME: "
+        "create a login role that can read the `reporting` views and nothing else (for "
+        "Metabase, Grafana or Superset), or give an existing one a new password",
+    )
+    db.add_argument("name", nargs="?", metavar="NAME", help="the role of reader-role")
+    db.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="reader-role: read the role's password from standard input, not the terminal",
     )
     db.add_argument(
         "--show-password",
@@ -511,6 +519,8 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "reader-role":
+        return _reader_role(args, settings)
     if settings.database_url:
         if args.action in ("start", "stop"):
             raise InputError("DATABASE_URL is set: claimtrack does not manage that server")
@@ -537,6 +547,24 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         else:
             what = "stopped" if state.initialised else "not initialised"
             print(f"{what} ({data_dir}); it starts by itself when needed")
+    return 0
+
+
+def _reader_role(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.review import read_password
+    from tasks.reporting.roles import create_reader_role
+    from tasks.storage.database import open_database
+
+    if not args.name:
+        raise InputError("name the role: claimtrack db reader-role NAME")
+    password = read_password(args.password_stdin)
+    with open_database(settings) as conn:
+        created = create_reader_role(conn, args.name, password)
+        database = conn.info.dbname
+    print(
+        f"{'created' if created else 'updated'} role {args.name}: it reads the views of schema "
+        f"reporting in database {database} (and nothing else)"
+    )
     return 0
 
 

@@ -121,7 +121,7 @@ def add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     with open_database(settings) as conn:
         if args.action == "add":
-            password = _read_password(args.password_stdin)
+            password = read_password(args.password_stdin)
             account = accounts.add_account(conn, args.name, args.role, password)
             print(f"added {account.role} {account.name}")
         elif args.action == "token":
@@ -146,7 +146,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_password(from_stdin: bool) -> str:
+def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():

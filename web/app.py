@@ -123,7 +123,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
             conn.execute("SELECT 1")
         return {"status": "ok"}
 
-    from web import account_pages, api, pages
+    from web import account_pages, api, dashboard_pages, pages
 
     @app.exception_handler(pages.SignInRequired)
     async def sign_in_first(request: Request, _exc: pages.SignInRequired) -> RedirectResponse:
@@ -133,6 +133,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
+    app.include_router(dashboard_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -97,3 +97,23 @@ def test_an_editor_decides_a_family_and_adds_an_account_in_the_browser(served, p
     page.click("tr:has-text('kim') button:has-text('New token')")
     assert len(page.text_content("code.token").strip()) >= 40
     page.screenshot(path=str(OUTPUT / "accounts-page.png"), full_page=True)
+
+
+def test_the_dashboard_renders_its_charts_in_the_browser(served, page):  # noqa: F811
+    url, _, _ = served
+    page.goto(f"{url}/signin")
+    page.fill('input[name="name"]', "ben")
+    page.fill('input[name="password"]', PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_url(f"{url}/")
+    page.click("text=Dashboard")
+    page.wait_for_url(f"{url}/dashboard")
+    assert page.locator(".chart svg").count() >= 2
+    box = page.locator(".chart svg").first.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 80  # drawn, not empty
+    assert "Harlow ferry" in page.text_content("table.dash")
+    page.select_option('select[name="verdict"]', "unrated")
+    page.click("button:has-text('Show')")
+    page.wait_for_url(f"{url}/dashboard?*verdict=unrated*")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "dashboard.png"), full_page=True)

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from schemas.settings import Settings
+from tasks.reporting import dashboards
 from tasks.review import queue
 from tasks.storage.database import connect
 from tests.integration.test_review_api import served  # noqa: F401  (a fixture)
@@ -156,3 +157,31 @@ def test_an_editor_adds_and_disables_an_account_on_the_accounts_page(served):  #
             "/signin", data={"name": "hal", "password": PASSWORD, "csrf": csrf, "next": "/"}
         )
         assert denied.status_code == 401 and "Wrong name or password" in denied.text
+
+
+def test_the_dashboard_shows_charts_and_its_csv_downloads_equal_the_tables(served):  # noqa: F811
+    url, _, db_url = served
+    with closing(signed_in(url, "ben")) as browser:  # a reviewer may look
+        page = browser.get("/dashboard")
+        assert page.status_code == 200
+        assert page.text.count("<svg") >= 3 and "<script" not in page.text.split("<main>")[1]
+        assert "Most recurring claim families" in page.text
+        window = re.search(
+            r'name="from" value="([\d-]+)".*name="to" value="([\d-]+)"', page.text, re.S
+        )
+        query = {"from": window.group(1), "to": window.group(2)}
+        with closing(connect(db_url)) as conn:
+            filters = dashboards.Filters.from_query(query, dashboards.latest_day(conn))
+            expected = {
+                name: dashboards.csv_text(dashboards.table(conn, name, filters, limit=10_000))
+                for name in ("families", "speakers", "sources", "contradictions", "occurrences")
+            }
+        for name, text in expected.items():
+            download = browser.get(f"/dashboard/{name}.csv", params=query)
+            assert download.status_code == 200 and download.text == text, name
+            assert download.headers["content-type"].startswith("text/csv")
+        assert expected["contradictions"].count("\n") == 2  # a header and the bridge
+        filtered = browser.get("/dashboard", params={**query, "speaker": "nobody at all"})
+        assert "No claim family was said in this window." in filtered.text
+        assert browser.get("/dashboard", params={"from": "soon"}).status_code == 422
+    assert httpx.get(f"{url}/dashboard/families.csv").status_code == 303  # sign in first

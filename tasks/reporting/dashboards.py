@@ -1,0 +1,179 @@
+"""The dashboards' figures: tables read from the `reporting` views through dashboards.sql, for
+a window of days and optional filters (speaker, source, verdict, claim type). The web pages, their
+CSV downloads and the tests call these functions; a BI tool reading the views sees the same."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tasks.errors import InputError
+from tasks.storage import store
+from tasks.storage.database import Connection
+
+DASHBOARDS_SQL = "reporting/dashboards.sql"
+DEFAULT_DAYS = 30
+TABLES = ("families", "speakers", "sources", "contradictions", "reviewers", "daily",
+          "decisions_per_day", "occurrences")  # fmt: skip
+VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unverifiable",
+            "not_checkable", "unrated")  # fmt: skip
+FILTERS = ("speaker", "source", "verdict", "claim_type")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A window of days [date_from, date_to] and, when given, one speaker, source, verdict
+    ("unrated" for none) and claim type."""
+
+    date_from: date
+    date_to: date
+    speaker: str | None = None
+    source: str | None = None
+    verdict: str | None = None
+    claim_type: str | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], latest: date) -> Filters:
+        """Filters from a URL's query; the window defaults to the DEFAULT_DAYS days up to
+        `latest` (the latest claim's day, so old data never shows an empty page)."""
+        try:
+            date_to = date.fromisoformat(query["to"]) if query.get("to") else latest
+            date_from = (
+                date.fromisoformat(query["from"])
+                if query.get("from")
+                else date_to - timedelta(days=DEFAULT_DAYS - 1)
+            )
+        except ValueError as exc:
+            raise InputError(f"dates are YYYY-MM-DD: {exc}") from None
+        if date_from > date_to:
+            raise InputError(f"the window starts ({date_from}) after it ends ({date_to})")
+        chosen = {name: (query.get(name) or "").strip()[:200] or None for name in FILTERS}
+        if chosen["verdict"] is not None and chosen["verdict"] not in VERDICTS:
+            raise InputError(f"verdict {chosen['verdict']!r}: use one of {', '.join(VERDICTS)}")
+        return cls(date_from, date_to, **chosen)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            **{name: getattr(self, name) for name in FILTERS},
+        }
+
+    def query(self) -> dict[str, str]:
+        """The URL query that gives these filters back (for links and CSV downloads)."""
+        found = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+        return found | {name: value for name in FILTERS if (value := getattr(self, name))}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    families: list[dict[str, Any]]
+    new_families: list[dict[str, Any]]
+    growing: list[dict[str, Any]]
+    trends: dict[int, list[int]]
+    daily: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    contradictions: list[dict[str, Any]]
+    queue: dict[str, Any]
+    reviewers: list[dict[str, Any]]
+    decisions_per_day: list[dict[str, Any]]
+    choices: dict[str, list[str]] = field(default_factory=dict)
+
+
+def latest_day(conn: Connection) -> date:
+    rows = store.run_query(conn, "latest_day", {}, DASHBOARDS_SQL)
+    store.end_read(conn)
+    found = rows[0]["latest"] if rows else None
+    return found if isinstance(found, date) else date.today()
+
+
+def table(conn: Connection, name: str, filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
+    """One of TABLES for these filters (at most `limit` rows where the table is a ranking)."""
+    if name not in TABLES:
+        raise InputError(f"no table {name!r}: use one of {', '.join(TABLES)}")
+    rows = store.run_query(conn, name, {**filters.params(), "limit": limit}, DASHBOARDS_SQL)
+    store.end_read(conn)
+    return rows
+
+
+def dashboard(conn: Connection, filters: Filters, limit: int = 15) -> Dashboard:
+    """Every table of the main dashboard, and the trend line of each family shown."""
+    families = table(conn, "families", filters, limit=500)
+    week_start = filters.date_to - timedelta(days=6)
+    new = [f for f in families if week_start <= f["first_seen"].date() <= filters.date_to]
+    growing = sorted(
+        (f for f in families if f["last_7_days"] > f["previous_7_days"]),
+        key=lambda f: (f["previous_7_days"] - f["last_7_days"], -f["in_window"], f["family_id"]),
+    )
+    shown = families[:limit]
+    ids = sorted({f["family_id"] for f in (*shown, *new[:limit], *growing[:limit])})
+    return Dashboard(
+        filters=filters,
+        families=shown,
+        new_families=new[:limit],
+        growing=growing[:limit],
+        trends=trends(conn, ids, filters),
+        daily=table(conn, "daily", filters),
+        speakers=table(conn, "speakers", filters, limit),
+        sources=table(conn, "sources", filters, limit),
+        contradictions=table(conn, "contradictions", filters, limit),
+        queue=store.run_query(conn, "queue_now", {}, DASHBOARDS_SQL)[0],
+        reviewers=table(conn, "reviewers", review_window(), limit),
+        decisions_per_day=table(conn, "decisions_per_day", review_window()),
+        choices=choices(conn),
+    )
+
+
+def review_window(today: date | None = None) -> Filters:
+    """The queue's health is about work done lately, whatever days the claims were said on:
+    the DEFAULT_DAYS days up to today."""
+    end = today or date.today()
+    return Filters(end - timedelta(days=DEFAULT_DAYS - 1), end)
+
+
+def trends(conn: Connection, family_ids: list[int], filters: Filters) -> dict[int, list[int]]:
+    """Claims per day of each family over the window, every day of it (zeros included)."""
+    params = {**filters.params(), "family_ids": family_ids}
+    rows = store.run_query(conn, "family_trends", params, DASHBOARDS_SQL)
+    store.end_read(conn)
+    days = (filters.date_to - filters.date_from).days + 1
+    lines = {family_id: [0] * days for family_id in family_ids}
+    for row in rows:
+        lines[row["family_id"]][(row["said_on"] - filters.date_from).days] = int(row["claims"])
+    return lines
+
+
+def choices(conn: Connection) -> dict[str, list[str]]:
+    rows = store.run_query(conn, "choices", {}, DASHBOARDS_SQL)
+    store.end_read(conn)
+    found: dict[str, list[str]] = {"speaker": [], "source": [], "claim_type": []}
+    for row in rows:
+        found[row["filter"]].append(row["value"])
+    found["claim_type"].sort()
+    return found
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV with a header (lists joined with '; ', times in ISO 8601)."""
+    out = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,138 @@
+"""The reporting views and the dashboards' tables on real PostgreSQL, against known data; the
+read-only role of `claimtrack db reader-role`."""
+
+import uuid
+from datetime import date, timedelta
+
+import psycopg
+import pytest
+
+from tasks.errors import InputError
+from tasks.reporting import dashboards
+from tasks.reporting.roles import create_reader_role
+from tasks.review import accounts, queue
+from tests.integration.test_review_queue import FIRST, PASSWORD, SECOND, ingest
+
+pytestmark = pytest.mark.integration
+
+THIRD = """The Harlow ferry carried 1.2 million passengers last year, Councillor Reyes said.
+"""
+
+
+@pytest.fixture
+def reported(conn, settings, tmp_path):
+    """Two articles (a repeat and a contradiction), the repeat's family rated false, then a third
+    article that repeats the rated claim."""
+    ingest(conn, settings, tmp_path, [FIRST, SECOND])
+    queue.refresh_queue(conn, 1.0)
+    editor = accounts.add_account(conn, "rae", "editor", PASSWORD)
+    repeat = next(i for i in queue.list_items(conn) if i.match_kind == "repeat")
+    verdict = queue.Decision("verdict", "false", "the port says 0.8m", whole_family=True)
+    queue.decide_family(conn, editor, repeat.family_id, verdict)
+    ingest(conn, settings, tmp_path, [THIRD])
+    return conn, repeat.family_id
+
+
+def view(conn, name, order):
+    rows = conn.execute(f"SELECT * FROM reporting.{name} ORDER BY {order}").fetchall()
+    conn.commit()
+    return rows
+
+
+def everything(conn):
+    return dashboards.Filters(date.today() - timedelta(days=400), date.today() + timedelta(days=1))
+
+
+def test_the_views_count_what_was_stored(reported):
+    conn, family = reported
+    claims = conn.execute("SELECT count(*) AS n FROM claims").fetchone()["n"]
+    assert len(view(conn, "claim_occurrences", "claim_id")) == claims
+    ferry = next(f for f in view(conn, "families", "family_id") if f["family_id"] == family)
+    assert ferry["claims"] == 3 and ferry["verdict"] == "false"
+    assert ferry["last_7_days"] == 3 and ferry["previous_7_days"] == 0
+    assert sorted(ferry["speaker_names"]) == ["Councillor Reyes", "Its operator", "Port authority"]
+    reyes = next(s for s in view(conn, "speakers", "speaker") if s["speaker"] == "Councillor Reyes")
+    assert reyes["repeats"] == 1 and reyes["repeats_rated_false"] == 1
+    assert [c["claim_text"][:20] for c in view(conn, "open_contradictions", "match_id")] == [
+        "The Kestrel bridge w"
+    ]
+    assert view(conn, "queue_now", "waiting")[0]["decided"] >= 1
+    per_day = view(conn, "decisions_per_day", "decided_on")
+    assert [(d["reviewer"], d["decisions"]) for d in per_day] == [("rae", 1)]
+    assert sum(d["claims"] for d in view(conn, "family_days", "family_id, said_on")) == sum(
+        f["claims"] for f in view(conn, "families", "family_id")
+    )
+
+
+def test_the_dashboard_tables_equal_the_views_without_filters(reported):
+    conn, _ = reported
+    filters = everything(conn)
+    order = "repeats_rated_false DESC, repeats DESC, claims DESC, {}"
+    for name, key in (("speakers", "speaker"), ("sources", "source")):
+        assert dashboards.table(conn, name, filters, limit=1000) == view(
+            conn, name, order.format(key)
+        )
+    families = dashboards.table(conn, "families", filters, limit=1000)
+    by_view = {f["family_id"]: f for f in view(conn, "families", "family_id")}
+    assert {f["family_id"]: f["in_window"] for f in families} == {
+        k: v["claims"] for k, v in by_view.items()
+    }
+    occurrences = dashboards.table(conn, "occurrences", filters)
+    assert len(occurrences) == len(view(conn, "claim_occurrences", "claim_id"))
+
+
+def test_filters_narrow_the_tables(reported):
+    conn, family = reported
+    filters = everything(conn)
+    reyes = dashboards.Filters(filters.date_from, filters.date_to, speaker="Councillor Reyes")
+    assert [f["in_window"] for f in dashboards.table(conn, "families", reyes)] == [1]
+    rated = dashboards.Filters(filters.date_from, filters.date_to, verdict="false")
+    assert {f["family_id"] for f in dashboards.table(conn, "families", rated)} == {family}
+    unrated = dashboards.Filters(filters.date_from, filters.date_to, verdict="unrated")
+    assert family not in {f["family_id"] for f in dashboards.table(conn, "families", unrated)}
+    long_ago = dashboards.Filters(date(2001, 1, 1), date(2001, 12, 31))
+    assert dashboards.table(conn, "families", long_ago) == []
+    board = dashboards.dashboard(conn, filters)
+    assert board.families[0]["family_id"] == family and sum(board.trends[family]) == 3
+    assert len(board.trends[family]) == (filters.date_to - filters.date_from).days + 1
+    assert [f["family_id"] for f in board.new_families] == [family]
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        dashboards.Filters.from_query({"from": "yesterday"}, date.today())
+    with pytest.raises(InputError, match="verdict"):
+        dashboards.Filters.from_query({"verdict": "fake"}, date.today())
+
+
+def test_the_csv_of_a_table_holds_its_rows(reported):
+    conn, _ = reported
+    rows = dashboards.table(conn, "speakers", everything(conn))
+    lines = dashboards.csv_text(rows).splitlines()
+    assert lines[0] == "speaker,claims,families,repeats,repeats_rated_false,last_said"
+    assert len(lines) == len(rows) + 1 and lines[1].startswith(rows[0]["speaker"])
+
+
+def test_the_reader_role_reads_the_views_and_cannot_write(reported, db_url, pg_admin_url):
+    conn, _ = reported
+    name = f"reader_{uuid.uuid4().hex[:8]}"
+    password = "a reader password"
+    assert create_reader_role(conn, name, password) is True
+    assert create_reader_role(conn, name, password + "!") is False  # a new password
+    with pytest.raises(InputError, match="role name"):
+        create_reader_role(conn, "Robert'); DROP TABLE claims; --", password)
+    url = psycopg.conninfo.make_conninfo(db_url, user=name, password=password + "!")
+    try:
+        with psycopg.connect(url, autocommit=True) as reader:
+            assert reader.execute("SELECT count(*) FROM reporting.families").fetchone()[0] >= 1
+            for statement in (
+                "SELECT count(*) FROM claims",
+                "DELETE FROM claims",
+                "INSERT INTO accounts (name, role, password_hash) VALUES ('x', 'editor', 'x')",
+                "CREATE TABLE public.sneaky (id int)",
+                "CREATE VIEW reporting.sneaky AS SELECT 1",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(statement)
+    finally:
+        conn.execute(psycopg.sql.SQL("DROP OWNED BY {}").format(psycopg.sql.Identifier(name)))
+        conn.commit()
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            admin.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(name)))
