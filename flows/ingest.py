@@ -45,7 +45,7 @@ def ingest_flow(
     """Fetch articles, extract their claims, store them and flag repeats and contradictions."""
     settings = get_settings()
     with open_database(settings) as conn, Fetcher(settings) as fetcher:
-        return ingest_targets(
+        report = ingest_targets(
             conn,
             targets,
             settings=settings,
@@ -54,6 +54,26 @@ def ingest_flow(
             published=published,
             progress=print_outcome if show_progress else None,
         )
+        publish_run(conn, report)
+        return report
+
+
+def publish_run(conn: Connection, report: IngestReport) -> None:
+    """The run's summary as a Prefect markdown artifact, and its events (repeats of rated
+    claims, new contradictions) for Prefect automations."""
+    from prefect.artifacts import create_markdown_artifact
+    from prefect.events import emit_event
+
+    from tasks.reporting import run_summary
+
+    found = run_summary.findings(conn, report)
+    create_markdown_artifact(
+        key="ingest-run-summary",
+        markdown=run_summary.markdown(found),
+        description=f"claimtrack ingestion run {report.run_id}: what it stored and flagged",
+    )
+    for event in run_summary.events(found):
+        emit_event(**event)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="source {source.name}")
@@ -73,7 +93,10 @@ def ingest_sources_flow(
     settings = get_settings()
     with open_database(settings) as conn, Fetcher(settings) as fetcher:
         sources = select_sources(conn, names, all_sources)
-        return [ingest_source_task(conn, fetcher, source, show_progress) for source in sources]
+        reports = [ingest_source_task(conn, fetcher, source, show_progress) for source in sources]
+        for report in reports:
+            publish_run(conn, report)
+        return reports
 
 
 def select_sources(conn: Connection, names: list[str] | None, all_sources: bool) -> list[Source]:

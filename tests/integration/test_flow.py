@@ -28,10 +28,21 @@ def env_database(db_url, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_ingest_flow_runs_the_demo_articles(prefect_harness, env_database):
+def test_ingest_flow_runs_the_demo_articles(prefect_harness, env_database, monkeypatch):
+    import prefect.events
+    from prefect.artifacts import Artifact
+
     from flows.ingest import ingest_flow
 
+    emitted = []
+    monkeypatch.setattr(prefect.events, "emit_event", lambda **event: emitted.append(event))
     report = ingest_flow(sample_articles())
+    artifact = Artifact.get("ingest-run-summary")
+    assert artifact is not None and f"# Ingestion run {report.run_id}" in artifact.data
+    figures = f"| {len(sample_articles())} | 0 | 0 | {report.claims_added} |"
+    assert figures in artifact.data and "## New contradictions" in artifact.data
+    contradictions = [e for e in emitted if e["event"] == "claimtrack.claim.contradiction"]
+    assert len(contradictions) == artifact.data.split("## New contradictions")[1].count("\n- ")
     assert [o.status for o in report.outcomes] == ["ingested"] * len(sample_articles())
     kinds = {o.flags_added > 0 for o in report.outcomes[1:]}
     assert kinds == {True}

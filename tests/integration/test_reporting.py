@@ -136,3 +136,28 @@ def test_the_reader_role_reads_the_views_and_cannot_write(reported, db_url, pg_a
         conn.commit()
         with psycopg.connect(pg_admin_url, autocommit=True) as admin:
             admin.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(name)))
+
+
+def test_a_run_summary_names_the_rated_repeat_and_its_events(conn, settings, tmp_path):
+    from tasks.reporting import run_summary
+
+    first = ingest(conn, settings, tmp_path, [FIRST, SECOND])
+    found = run_summary.findings(conn, first)
+    assert found.counts["repeats"] == 1 and found.counts["contradictions"] == 1
+    assert [e["event"] for e in run_summary.events(found)] == ["claimtrack.claim.contradiction"]
+    queue.refresh_queue(conn, 1.0)
+    editor = accounts.add_account(conn, "rae", "editor", PASSWORD)
+    repeat = next(i for i in queue.list_items(conn) if i.match_kind == "repeat")
+    queue.decide_family(conn, editor, repeat.family_id, queue.Decision("verdict", "false"))
+    third = run_summary.findings(conn, ingest(conn, settings, tmp_path, [THIRD]))
+    assert third.counts == {
+        "articles": 1, "unchanged": 0, "failed": 0, "claims": 1, "repeats": 1,
+        "contradictions": 0, "updates": 0,
+    }  # fmt: skip
+    (event,) = run_summary.events(third)
+    assert event["event"] == "claimtrack.claim.repeated-rated"
+    assert event["resource"]["prefect.resource.id"] == f"claimtrack.family.{repeat.family_id}"
+    assert event["payload"]["speaker"] == "Councillor Reyes"
+    assert event["payload"]["verdict"] == "false"
+    text = run_summary.markdown(third)
+    assert "| 1 | 0 | 0 | 1 | 1 | 0 | 0 |" in text and "rated false" in text
