@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cli.alerts import add_alerts_parser, cmd_alerts
 from cli.bench import add_bench_parser, cmd_bench
 from cli.evaluate import add_eval_parser, cmd_eval
 from cli.review import (
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_review_parser(commands)
     add_factchecks_parser(commands)
     add_tune_parser(commands)
+    add_alerts_parser(commands)
     add_web_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
@@ -618,6 +620,7 @@ _HANDLERS = {
     "review": cmd_review,
     "factchecks": cmd_factchecks,
     "tune": cmd_tune,
+    "alerts": cmd_alerts,
     "web": cmd_web,
     "eval": cmd_eval,
     "bench": cmd_bench,

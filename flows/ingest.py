@@ -55,7 +55,16 @@ def ingest_flow(
             progress=print_outcome if show_progress else None,
         )
         publish_run(conn, report)
-        return report
+    send_alerts_if_any()
+    return report
+
+
+def send_alerts_if_any() -> None:
+    """The run's alerts go out at once, when channels are configured."""
+    if get_settings().alert_channels.strip():
+        from flows.alerts import send_alerts_flow
+
+        send_alerts_flow()
 
 
 def publish_run(conn: Connection, report: IngestReport) -> None:
@@ -96,7 +105,8 @@ def ingest_sources_flow(
         reports = [ingest_source_task(conn, fetcher, source, show_progress) for source in sources]
         for report in reports:
             publish_run(conn, report)
-        return reports
+    send_alerts_if_any()
+    return reports
 
 
 def select_sources(conn: Connection, names: list[str] | None, all_sources: bool) -> list[Source]:

@@ -280,6 +280,27 @@ class Settings(BaseSettings):
             "queue (seconds)."
         ),
     )
+    alert_channels: str = Field(
+        default="",
+        description=(
+            "Where alerts go, comma-separated: http(s):// URLs get a JSON POST; "
+            "smtp://[user:password@]host[:port]?from=ADDRESS&to=ADDRESS[&starttls=1] sends "
+            "email; any other URL goes through apprise (pip install 'claimtrack[alerts]'). "
+            "Empty: alerts are recorded but not sent."
+        ),
+    )
+    alert_period_h: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 365,
+        description="At most one alert per claim family in this many hours.",
+    )
+    alert_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Deliveries of an alert to a channel tried at most this many times.",
+    )
     review_check_threshold: float = Field(
         default=0.8,
         ge=0.0,

@@ -27,6 +27,7 @@ from schemas.records import (
     TargetOutcome,
 )
 from schemas.settings import Settings
+from tasks.alerts.alerts import queue_alerts
 from tasks.budget import NO_DEADLINE, Deadline
 from tasks.claims.extract import extract_claims, most_checkworthy
 from tasks.errors import ClaimtrackError, ConfigurationError, DatabaseUnavailable, FetchError
@@ -129,6 +130,7 @@ def ingest_targets(
         raise
     store.finish_run(conn, run_id, outcomes)
     refresh_queue(conn, settings.review_check_threshold, run_id)  # what this run found waits
+    queue_alerts(conn, settings, run_id)  # sent by the send-alerts flow
     return IngestReport(run_id, tuple(outcomes))
 
 

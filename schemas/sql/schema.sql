@@ -385,20 +385,15 @@ CREATE TABLE stored_settings (
 CREATE SCHEMA reporting;
 COMMENT ON SCHEMA reporting IS 'claimtrack figures for dashboards and BI tools (read-only views)';
 
--- The verdict in force for each claim family: the latest not withdrawn, given to the family or
--- to any of its claims.
+-- The verdict in force for each claim family: the latest given to the whole family and not
+-- withdrawn. (A verdict on one claim covers that claim alone, as in the review queue.)
 CREATE VIEW reporting.family_verdicts AS
 SELECT DISTINCT ON (family_id) family_id, rating AS verdict, created_at AS rated_at, published_at
-FROM (
-    SELECT coalesce(v.family_id, c.family_id) AS family_id, v.rating, v.created_at, v.published_at
-    FROM verdicts v
-    JOIN claims c ON c.id = v.claim_id
-    WHERE v.withdrawn_at IS NULL
-) AS rated
-WHERE family_id IS NOT NULL
+FROM verdicts
+WHERE family_id IS NOT NULL AND withdrawn_at IS NULL
 ORDER BY family_id, created_at DESC;
 COMMENT ON VIEW reporting.family_verdicts IS
-    'the verdict in force for each claim family: the latest not withdrawn, on the family or a claim of it';
+    'the verdict in force for each claim family: the latest given to the whole family, not withdrawn';
 
 -- Every stored claim as a reader sees it: when and where it was said, by whom, its family and
 -- the verdict that covers it (its own, else its family's).
@@ -511,3 +506,38 @@ WHERE i.status = 'decided'
 GROUP BY 1, 2;
 COMMENT ON VIEW reporting.decisions_per_day IS
     'decisions per day and reviewer, with the median hours from queueing to decision';
+-- 0014: alerts. Speakers and sources watched for contradictions, and every alert with its
+-- delivery to each channel: one row per alert and channel, so that a failed delivery is retried
+-- and a delivered one never sent again.
+CREATE TABLE alert_watches (
+    kind text NOT NULL CONSTRAINT alert_watches_kind_check CHECK (kind IN ('speaker', 'source')),
+    value text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, value)
+);
+
+CREATE TABLE alerts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL
+        CONSTRAINT alerts_kind_check CHECK (kind IN ('rated-repeat', 'contradiction', 'digest')),
+    family_id bigint REFERENCES claim_families (id) ON DELETE SET NULL,
+    match_id bigint REFERENCES matches (id) ON DELETE SET NULL,
+    payload jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    -- one alert per flag, whatever reruns and concurrent runs do
+    CONSTRAINT alerts_match_key UNIQUE (match_id)
+);
+CREATE INDEX alerts_family_idx ON alerts (family_id, created_at DESC);
+
+CREATE TABLE alert_deliveries (
+    alert_id bigint NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    channel text NOT NULL,  -- the channel's URL with any password masked
+    status text NOT NULL DEFAULT 'pending'
+        CONSTRAINT alert_deliveries_status_check CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts integer NOT NULL DEFAULT 0,
+    last_error text,
+    sent_at timestamptz,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (alert_id, channel)
+);
+CREATE INDEX alert_deliveries_due_idx ON alert_deliveries (alert_id) WHERE status <> 'sent';

@@ -148,7 +148,8 @@ def test_a_run_summary_names_the_rated_repeat_and_its_events(conn, settings, tmp
     queue.refresh_queue(conn, 1.0)
     editor = accounts.add_account(conn, "rae", "editor", PASSWORD)
     repeat = next(i for i in queue.list_items(conn) if i.match_kind == "repeat")
-    queue.decide_family(conn, editor, repeat.family_id, queue.Decision("verdict", "false"))
+    verdict = queue.Decision("verdict", "false", whole_family=True)
+    queue.decide_family(conn, editor, repeat.family_id, verdict)
     third = run_summary.findings(conn, ingest(conn, settings, tmp_path, [THIRD]))
     assert third.counts == {
         "articles": 1, "unchanged": 0, "failed": 0, "claims": 1, "repeats": 1,

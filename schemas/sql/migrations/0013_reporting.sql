@@ -6,20 +6,15 @@
 CREATE SCHEMA reporting;
 COMMENT ON SCHEMA reporting IS 'claimtrack figures for dashboards and BI tools (read-only views)';
 
--- The verdict in force for each claim family: the latest not withdrawn, given to the family or
--- to any of its claims.
+-- The verdict in force for each claim family: the latest given to the whole family and not
+-- withdrawn. (A verdict on one claim covers that claim alone, as in the review queue.)
 CREATE VIEW reporting.family_verdicts AS
 SELECT DISTINCT ON (family_id) family_id, rating AS verdict, created_at AS rated_at, published_at
-FROM (
-    SELECT coalesce(v.family_id, c.family_id) AS family_id, v.rating, v.created_at, v.published_at
-    FROM verdicts v
-    JOIN claims c ON c.id = v.claim_id
-    WHERE v.withdrawn_at IS NULL
-) AS rated
-WHERE family_id IS NOT NULL
+FROM verdicts
+WHERE family_id IS NOT NULL AND withdrawn_at IS NULL
 ORDER BY family_id, created_at DESC;
 COMMENT ON VIEW reporting.family_verdicts IS
-    'the verdict in force for each claim family: the latest not withdrawn, on the family or a claim of it';
+    'the verdict in force for each claim family: the latest given to the whole family, not withdrawn';
 
 -- Every stored claim as a reader sees it: when and where it was said, by whom, its family and
 -- the verdict that covers it (its own, else its family's).
