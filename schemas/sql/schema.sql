@@ -418,6 +418,26 @@ LEFT JOIN LATERAL (
 COMMENT ON VIEW reporting.claim_occurrences IS
     'one row per stored claim: when (said_at, said_on), where (source, url), who (speaker), its family and verdict';
 
+-- The claims said in a window of days that pass the dashboards' filters (a NULL filter passes
+-- everything; verdict 'unrated' matches claims without one). Every dashboard table reads this.
+CREATE FUNCTION reporting.occurrences_between(
+    date_from date, date_to date, speaker text DEFAULT NULL, source text DEFAULT NULL,
+    verdict text DEFAULT NULL, claim_type text DEFAULT NULL
+) RETURNS SETOF reporting.claim_occurrences
+LANGUAGE sql STABLE AS $$
+    SELECT o.*
+    FROM reporting.claim_occurrences o
+    WHERE o.said_on BETWEEN date_from AND date_to
+      AND (occurrences_between.speaker IS NULL OR o.speaker = occurrences_between.speaker)
+      AND (occurrences_between.source IS NULL OR o.source = occurrences_between.source)
+      AND (occurrences_between.verdict IS NULL
+           OR coalesce(o.verdict, 'unrated') = occurrences_between.verdict)
+      AND (occurrences_between.claim_type IS NULL
+           OR o.claim_type = occurrences_between.claim_type)
+$$;
+COMMENT ON FUNCTION reporting.occurrences_between IS
+    'claim_occurrences said between two days, filtered by speaker, source, verdict (or unrated) and claim type';
+
 -- Each family once: its size, when it was first and last seen, who said it and where, its
 -- verdict, and how many times it was said in the last seven days against the seven before.
 CREATE VIEW reporting.families AS

@@ -6,25 +6,18 @@
 -- occurrences --
 -- The claims said in the window that pass the filters (the base of every table below).
 SELECT o.*
-FROM reporting.claim_occurrences o
-WHERE o.said_on BETWEEN %(date_from)s AND %(date_to)s
-  AND (%(speaker)s::text IS NULL OR o.speaker = %(speaker)s)
-  AND (%(source)s::text IS NULL OR o.source = %(source)s)
-  AND (%(verdict)s::text IS NULL OR coalesce(o.verdict, 'unrated') = %(verdict)s)
-  AND (%(claim_type)s::text IS NULL OR o.claim_type = %(claim_type)s);
+FROM reporting.occurrences_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
+                                   %(verdict)s, %(claim_type)s) o;
 
 -- families --
 -- Families said in the window, most often first: claims in the window, in the last seven days
 -- of it and the seven before, and the family's whole life (first and last seen, speakers,
 -- sources, verdict) from reporting.families.
 WITH o AS (
-    SELECT o.* FROM reporting.claim_occurrences o
+    SELECT o.*
+    FROM reporting.occurrences_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
+                                       %(verdict)s, %(claim_type)s) o
     WHERE o.family_id IS NOT NULL
-      AND o.said_on BETWEEN %(date_from)s AND %(date_to)s
-      AND (%(speaker)s::text IS NULL OR o.speaker = %(speaker)s)
-      AND (%(source)s::text IS NULL OR o.source = %(source)s)
-      AND (%(verdict)s::text IS NULL OR coalesce(o.verdict, 'unrated') = %(verdict)s)
-      AND (%(claim_type)s::text IS NULL OR o.claim_type = %(claim_type)s)
 )
 SELECT f.family_id, f.canonical_text, f.first_speaker, count(*) AS in_window,
        count(*) FILTER (WHERE o.said_on > %(date_to)s::date - 7) AS last_7_days,
@@ -50,12 +43,8 @@ ORDER BY family_id, said_on;
 -- Claims per day in the window: all, and repeats (claims of a family said before).
 SELECT o.said_on, count(*) AS claims,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family) AS repeats
-FROM reporting.claim_occurrences o
-WHERE o.said_on BETWEEN %(date_from)s AND %(date_to)s
-  AND (%(speaker)s::text IS NULL OR o.speaker = %(speaker)s)
-  AND (%(source)s::text IS NULL OR o.source = %(source)s)
-  AND (%(verdict)s::text IS NULL OR coalesce(o.verdict, 'unrated') = %(verdict)s)
-  AND (%(claim_type)s::text IS NULL OR o.claim_type = %(claim_type)s)
+FROM reporting.occurrences_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
+                                   %(verdict)s, %(claim_type)s) o
 GROUP BY o.said_on
 ORDER BY o.said_on;
 
@@ -66,13 +55,9 @@ SELECT o.speaker, count(*) AS claims, count(DISTINCT o.family_id) AS families,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
                           AND o.verdict IN ('false', 'mostly_false', 'mixed')) AS repeats_rated_false,
        max(o.said_at) AS last_said
-FROM reporting.claim_occurrences o
+FROM reporting.occurrences_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
+                                   %(verdict)s, %(claim_type)s) o
 WHERE o.speaker IS NOT NULL
-  AND o.said_on BETWEEN %(date_from)s AND %(date_to)s
-  AND (%(speaker)s::text IS NULL OR o.speaker = %(speaker)s)
-  AND (%(source)s::text IS NULL OR o.source = %(source)s)
-  AND (%(verdict)s::text IS NULL OR coalesce(o.verdict, 'unrated') = %(verdict)s)
-  AND (%(claim_type)s::text IS NULL OR o.claim_type = %(claim_type)s)
 GROUP BY o.speaker
 ORDER BY repeats_rated_false DESC, repeats DESC, claims DESC, o.speaker
 LIMIT %(limit)s;
@@ -84,13 +69,9 @@ SELECT o.source, count(*) AS claims, count(DISTINCT o.family_id) AS families,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
                           AND o.verdict IN ('false', 'mostly_false', 'mixed')) AS repeats_rated_false,
        max(o.said_at) AS last_said
-FROM reporting.claim_occurrences o
+FROM reporting.occurrences_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
+                                   %(verdict)s, %(claim_type)s) o
 WHERE o.source IS NOT NULL
-  AND o.said_on BETWEEN %(date_from)s AND %(date_to)s
-  AND (%(speaker)s::text IS NULL OR o.speaker = %(speaker)s)
-  AND (%(source)s::text IS NULL OR o.source = %(source)s)
-  AND (%(verdict)s::text IS NULL OR coalesce(o.verdict, 'unrated') = %(verdict)s)
-  AND (%(claim_type)s::text IS NULL OR o.claim_type = %(claim_type)s)
 GROUP BY o.source
 ORDER BY repeats_rated_false DESC, repeats DESC, claims DESC, o.source
 LIMIT %(limit)s;

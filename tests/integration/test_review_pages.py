@@ -120,6 +120,8 @@ def test_an_editor_gives_a_whole_family_its_verdict_from_its_page(served):  # no
     with closing(signed_in(url, "eve")) as browser:
         page = browser.get(family_path)
         assert "Decide the whole family" in page.text and 'name="publish"' in page.text
+        assert "First said by <strong>Port authority</strong>" in page.text
+        assert "repeated by Its operator (2 times in all)" in page.text
         verdict = {"csrf": page_csrf(browser, family_path), "action": "verdict", "rating": "false"}
         decided = browser.post(f"{family_path}/decide", data={**verdict, "publish": "1"})
         assert decided.status_code == 303
