@@ -162,3 +162,19 @@ def test_a_run_summary_names_the_rated_repeat_and_its_events(conn, settings, tmp
     assert event["payload"]["verdict"] == "false"
     text = run_summary.markdown(third)
     assert "| 1 | 0 | 0 | 1 | 1 | 0 | 0 |" in text and "rated false" in text
+
+
+def test_bench_dashboards_fills_families_and_times_every_page(db_url):
+    from tests.integration.test_cli import claimtrack
+
+    result = claimtrack(
+        "bench", "dashboards", "--claims", "2000", "--rounds", "1",
+        env={"DATABASE_URL": db_url}, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    found = dict(pair.split("=") for pair in last.split())
+    assert list(found) == ["claims", "families", "page_p50_ms", "page_p95_ms", "refresh_s"]
+    assert int(found["claims"]) == 2000 and 100 < int(found["families"]) < 2000
+    assert float(found["page_p95_ms"]) >= float(found["page_p50_ms"]) > 0
+    assert "families csv: p50" in result.stdout
