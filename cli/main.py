@@ -272,8 +272,17 @@ def _exit_if_still_running() -> None:
     """The last resort after an interrupt: whatever still holds the process (a helper waiting
     on a dead server) does not keep the user waiting."""
     time.sleep(SHUTDOWN_GRACE_S)
-    _error(INTERRUPTED)
+    _say_interrupted()
     os._exit(EXIT_INTERRUPTED)
+
+
+def _say_interrupted() -> int:
+    """The one line an interrupt ends with. Nothing is logged after it: what follows is Prefect
+    shutting down services whose temporary server died with the same Ctrl-C, and its complaints
+    ("EventsWorker failed with 2 pending items") would bury the line and say nothing useful."""
+    _error(INTERRUPTED)
+    logging.disable(logging.CRITICAL)
+    return EXIT_INTERRUPTED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -284,12 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = _HANDLERS[args.command]
         return handler(args, settings)
     except KeyboardInterrupt:
-        _error(INTERRUPTED)
-        return EXIT_INTERRUPTED
+        return _say_interrupted()
     except BaseException as exc:
         if Interrupt.received:
-            _error(INTERRUPTED)
-            return EXIT_INTERRUPTED
+            return _say_interrupted()
         if isinstance(exc, SystemExit):
             raise
         return _report(exc)
