@@ -561,3 +561,7 @@ CREATE TABLE alert_deliveries (
     PRIMARY KEY (alert_id, channel)
 );
 CREATE INDEX alert_deliveries_due_idx ON alert_deliveries (alert_id) WHERE status <> 'sent';
+-- 0015: what an ingestion run stored is found by its revisions' run_id when the run ends (the
+-- queue refresh, the run's summary and its alerts); without an index each of those scanned every
+-- revision ever stored.
+CREATE INDEX article_revisions_run_idx ON article_revisions (run_id);
