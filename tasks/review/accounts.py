@@ -13,7 +13,6 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from psycopg.types.json import Jsonb
 
 from schemas.review import Account, Role
 from tasks.errors import (
@@ -23,7 +22,7 @@ from tasks.errors import (
     NotAllowed,
     NotFound,
 )
-from tasks.review.sql import REVIEW_SQL, run
+from tasks.review.sql import REVIEW_SQL, audit, run
 from tasks.storage import store
 from tasks.storage.database import AsyncConnection, Connection
 
@@ -60,14 +59,6 @@ def _editor(by: Account | None) -> None:
         raise NotAllowed("only editors manage accounts")
 
 
-def _audit(
-    conn: Connection, by: Account | None, action: str, name: str, after: dict[str, Any]
-) -> None:
-    after = {"account": name, **after}
-    params = {"account_id": by.id if by else None, "action": action, "item_id": None}
-    run(conn, "audit", {**params, "before": None, "after": Jsonb(after)})
-
-
 def add_account(
     conn: Connection, name: str, role: Role, password: str, by: Account | None = None
 ) -> Account:
@@ -83,7 +74,7 @@ def add_account(
                 "add_account",
                 {"name": name, "role": role, "password_hash": _HASHER.hash(password)},
             )
-            _audit(conn, by, "add account", name, {"role": role})
+            audit(conn, by, "add account", None, None, {"account": name, "role": role})
     except ConstraintViolation as exc:
         if exc.constraint == "accounts_name_key":
             raise InputError(f"an account named {name} exists already") from exc
@@ -99,7 +90,14 @@ def set_disabled(conn: Connection, name: str, disabled: bool, by: Account | None
     account = get_account(conn, name)
     with conn.transaction():
         rows = run(conn, "set_disabled", {"id": account.id, "disabled": disabled})
-        _audit(conn, by, "disable account" if disabled else "enable account", name, {})
+        audit(
+            conn,
+            by,
+            "disable account" if disabled else "enable account",
+            None,
+            None,
+            {"account": name},
+        )
     return Account.from_row(rows[0])
 
 
@@ -146,7 +144,7 @@ def new_token(conn: Connection, name: str, by: Account | None = None) -> str:
     token = secrets.token_urlsafe(32)
     with conn.transaction():
         run(conn, "add_token", {"account_id": account.id, "token_sha256": token_digest(token)})
-        _audit(conn, by, "new token", name, {})
+        audit(conn, by, "new token", None, None, {"account": name})
     return token
 
 
@@ -155,7 +153,7 @@ def revoke_tokens(conn: Connection, name: str, by: Account | None = None) -> int
     account = get_account(conn, name)
     with conn.transaction():
         revoked = len(run(conn, "revoke_tokens", {"account_id": account.id}))
-        _audit(conn, by, "revoke tokens", name, {"revoked": revoked})
+        audit(conn, by, "revoke tokens", None, None, {"account": name, "revoked": revoked})
     return revoked
 
 

@@ -13,15 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from schemas.review import MATCH_DECISIONS, RATINGS, Account, AuditEntry, ReviewItem
 from tasks.errors import InputError, NotAllowed, NotFound, QueueConflict
-from tasks.review.sql import run
+from tasks.review.sql import audit, run
 from tasks.storage import store
 from tasks.storage.database import Connection
-
-SYSTEM = None  # the account id of changes claimtrack makes itself (queue refresh)
 
 
 @dataclass(frozen=True)
@@ -166,7 +162,7 @@ def _apply(
         {"id": row["id"], "decision": _label(decision), "account_id": account.id},
     )
     after["note"] = decision.note
-    _audit(conn, account, action, row["id"], before, after)
+    audit(conn, account, action, row["id"], before, after)
 
 
 def _label(decision: Decision) -> str:
@@ -229,7 +225,7 @@ def skip(conn: Connection, account: Account, item_id: int, reason: str) -> None:
     with conn.transaction():
         row = _hold(conn, account, item_id)
         run(conn, "skip_item", {"id": item_id, "account_id": account.id})
-        _audit(conn, account, "skip", item_id, _state(row), {"reason": reason.strip()})
+        audit(conn, account, "skip", item_id, _state(row), {"reason": reason.strip()})
 
 
 def release(conn: Connection, account: Account, item_id: int) -> None:
@@ -237,7 +233,7 @@ def release(conn: Connection, account: Account, item_id: int) -> None:
     with conn.transaction():
         row = _hold(conn, account, item_id)
         run(conn, "release_item", {"id": item_id})
-        _audit(conn, account, "release", item_id, _state(row), None)
+        audit(conn, account, "release", item_id, _state(row), None)
 
 
 def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -> ReviewItem:
@@ -270,7 +266,7 @@ def reopen(conn: Connection, account: Account, item_id: int, reason: str = "") -
         withdrawn = run(conn, "withdraw_item_verdicts", {"item_id": item_id})
         run(conn, "reopen_item", {"id": item_id})
         after = {"withdrawn_verdicts": [r["id"] for r in withdrawn], "reason": reason}
-        _audit(conn, account, "reopen", item_id, _state(row), after)
+        audit(conn, account, "reopen", item_id, _state(row), after)
         return view_item(conn, item_id)
 
 
@@ -311,24 +307,3 @@ def _state(row: dict[str, Any]) -> dict[str, Any]:
         "leased_by": row["holder_name"],
         "decided_by": row["decider_name"],
     }
-
-
-def _audit(
-    conn: Connection,
-    account: Account | None,
-    action: str,
-    item_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    run(
-        conn,
-        "audit",
-        {
-            "account_id": account.id if account else SYSTEM,
-            "action": action,
-            "item_id": item_id,
-            "before": Jsonb(before) if before is not None else None,
-            "after": Jsonb(after) if after is not None else None,
-        },
-    )
