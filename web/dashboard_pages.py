@@ -21,7 +21,7 @@ router = APIRouter(tags=["dashboards"])
 
 
 def _filters(request: Request, conn: Any) -> dashboards.Filters:
-    return dashboards.Filters.from_query(request.query_params, dashboards.latest_day(conn))
+    return dashboards.Filters.from_query(request.query_params, lambda: dashboards.latest_day(conn))
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

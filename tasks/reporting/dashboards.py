@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,11 +37,12 @@ class Filters:
     claim_type: str | None = None
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str], latest: date) -> Filters:
+    def from_query(cls, query: Mapping[str, str], latest: Callable[[], date]) -> Filters:
         """Filters from a URL's query; the window defaults to the DEFAULT_DAYS days up to
-        `latest` (the latest claim's day, so old data never shows an empty page)."""
+        `latest()` (the latest claim's day, so old data never shows an empty page), asked only
+        when the query names no end."""
         try:
-            date_to = date.fromisoformat(query["to"]) if query.get("to") else latest
+            date_to = date.fromisoformat(query["to"]) if query.get("to") else latest()
             date_from = (
                 date.fromisoformat(query["from"])
                 if query.get("from")

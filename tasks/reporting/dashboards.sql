@@ -123,4 +123,5 @@ UNION ALL
 SELECT DISTINCT 'claim_type', claim_type FROM claims;
 
 -- latest_day --
-SELECT max(said_on) AS latest FROM reporting.claim_occurrences;
+-- The latest day a claim was said (claim_occurrences' said_on), read from the claims alone.
+SELECT max(coalesce(published_at, created_at))::date AS latest FROM claims;

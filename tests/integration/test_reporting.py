@@ -97,9 +97,9 @@ def test_filters_narrow_the_tables(reported):
     assert len(board.trends[family]) == (filters.date_to - filters.date_from).days + 1
     assert [f["family_id"] for f in board.new_families] == [family]
     with pytest.raises(InputError, match="YYYY-MM-DD"):
-        dashboards.Filters.from_query({"from": "yesterday"}, date.today())
+        dashboards.Filters.from_query({"from": "yesterday"}, date.today)
     with pytest.raises(InputError, match="verdict"):
-        dashboards.Filters.from_query({"verdict": "fake"}, date.today())
+        dashboards.Filters.from_query({"verdict": "fake"}, date.today)
 
 
 def test_the_csv_of_a_table_holds_its_rows(reported):

@@ -173,7 +173,7 @@ def test_the_dashboard_shows_charts_and_its_csv_downloads_equal_the_tables(serve
         )
         query = {"from": window.group(1), "to": window.group(2)}
         with closing(connect(db_url)) as conn:
-            filters = dashboards.Filters.from_query(query, dashboards.latest_day(conn))
+            filters = dashboards.Filters.from_query(query, lambda: dashboards.latest_day(conn))
             expected = {
                 name: dashboards.csv_text(dashboards.table(conn, name, filters, limit=10_000))
                 for name in ("families", "speakers", "sources", "contradictions", "occurrences")
