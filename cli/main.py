@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from cli.alerts import add_alerts_parser, cmd_alerts
 from cli.bench import add_bench_parser, cmd_bench
+from cli.dashboards import add_dashboards_parser, cmd_dashboards
 from cli.evaluate import add_eval_parser, cmd_eval
 from cli.review import (
     add_factchecks_parser,
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_factchecks_parser(commands)
     add_tune_parser(commands)
     add_alerts_parser(commands)
+    add_dashboards_parser(commands)
     add_web_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
@@ -628,6 +630,7 @@ _HANDLERS = {
     "factchecks": cmd_factchecks,
     "tune": cmd_tune,
     "alerts": cmd_alerts,
+    "dashboards": cmd_dashboards,
     "web": cmd_web,
     "eval": cmd_eval,
     "bench": cmd_bench,

@@ -43,6 +43,7 @@ from tasks.matching.semantic import (
     word_similarity,
 )
 from tasks.reading.parse import parse_document
+from tasks.reporting import summaries
 from tasks.review.queue import refresh_queue
 from tasks.review.tuning import with_stored
 from tasks.storage import store
@@ -129,6 +130,7 @@ def ingest_targets(
         _close_failed_run(conn, run_id, outcomes, exc)
         raise
     store.finish_run(conn, run_id, outcomes)
+    summaries.refresh(conn)  # first: the alerts and the run's summary read the reporting views
     refresh_queue(conn, settings.review_check_threshold, run_id)  # what this run found waits
     queue_alerts(conn, settings, run_id)  # sent by the send-alerts flow
     return IngestReport(run_id, tuple(outcomes))

@@ -4,7 +4,7 @@ of the same rows. Read-only: any signed-in account may look."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tasks.errors import InputError
-from tasks.reporting import dashboards
+from tasks.reporting import dashboards, summaries
 from web import charts
 from web.app import Db
 from web.pages import Me, render
@@ -21,6 +21,7 @@ router = APIRouter(tags=["dashboards"])
 
 
 def _filters(request: Request, conn: Any) -> dashboards.Filters:
+    summaries.refresh_if_stale(conn)
     return dashboards.Filters.from_query(request.query_params, lambda: dashboards.latest_day(conn))
 
 
@@ -32,17 +33,7 @@ def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
         return render("dashboard.html", 422, me=me.account, csrf=me.csrf_token, error=str(exc),
                       board=None)  # fmt: skip
     board = dashboards.dashboard(conn, filters)
-    days = [filters.date_from + timedelta(days=n)
-            for n in range((filters.date_to - filters.date_from).days + 1)]  # fmt: skip
-    by_day = {row["said_on"]: row for row in board.daily}
-    daily_chart = charts.daily_line(
-        days,
-        {
-            "claims": [int(by_day[d]["claims"]) if d in by_day else 0 for d in days],
-            "repeats": [int(by_day[d]["repeats"]) if d in by_day else 0 for d in days],
-        },
-        "Claims and repeats per day",
-    )
+    daily_chart = _daily_chart(filters, board.daily)
     top = board.families[:10]
     families_chart = charts.ranked_bars(
         [f"#{f['family_id']} {_short(f['canonical_text'])}" for f in top],
@@ -56,7 +47,10 @@ def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
          "repeats of claims rated false": [int(s["repeats_rated_false"]) for s in speakers]},
         "Who repeats claims",
     ) if speakers else None  # fmt: skip
-    sparklines = {family_id: charts.sparkline(line) for family_id, line in board.trends.items()}
+    sparklines = {
+        family_id: charts.sparkline(_by_week(line) if len(line) > LONGEST_DAILY_CHART else line)
+        for family_id, line in board.trends.items()
+    }
     query = board.filters.query()
     return render(
         "dashboard.html",
@@ -73,6 +67,38 @@ def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
         claims_in_window=sum(int(row["claims"]) for row in board.daily),
         repeats_in_window=sum(int(row["repeats"]) for row in board.daily),
     )
+
+
+LONGEST_DAILY_CHART = 120  # days; a longer window is drawn per week (Monday to Sunday)
+
+
+def _daily_chart(filters: dashboards.Filters, daily: list[dict[str, Any]]) -> Any:
+    days = [filters.date_from + timedelta(days=n)
+            for n in range((filters.date_to - filters.date_from).days + 1)]  # fmt: skip
+    weekly = len(days) > LONGEST_DAILY_CHART
+    buckets = sorted({_bucket(day, weekly) for day in days})
+    claims = dict.fromkeys(buckets, 0)
+    repeats = dict.fromkeys(buckets, 0)
+    for row in daily:
+        bucket = _bucket(row["said_on"], weekly)
+        claims[bucket] += int(row["claims"])
+        repeats[bucket] += int(row["repeats"])
+    return charts.daily_line(
+        buckets,
+        {"claims": list(claims.values()), "repeats": list(repeats.values())},
+        f"Claims and repeats per {'week' if weekly else 'day'}",
+    )
+
+
+def _by_week(line: list[int]) -> list[int]:
+    """A long trend line summed by seven days, from its end (so the last point is a whole week)."""
+    start = len(line) % 7
+    head = [sum(line[:start])] if start else []
+    return head + [sum(line[n : n + 7]) for n in range(start, len(line), 7)]
+
+
+def _bucket(day: date, weekly: bool) -> date:
+    return day - timedelta(days=day.weekday()) if weekly else day
 
 
 def _short(text: str, limit: int = 34) -> str:

@@ -83,5 +83,31 @@ SELECT 'match', m.id, m.claim_id, 500,
        now() - make_interval(hours => (m.id %% 700)::int + 1 + (m.id %% 50)::int)
 FROM matches m WHERE m.kind = 'contradiction';
 
+-- fill_run --
+-- What one ingestion run stores: 50 articles of the last hour with 20 claims each, most of them
+-- repeats of families of every size, some new.
+WITH a AS (
+    INSERT INTO articles (url, fetched_url, published_at, source)
+    SELECT 'bench-run:' || n, 'bench-run:' || n, now() - make_interval(mins => n),
+           'Source ' || (n %% 40)
+    FROM generate_series(1, 50) AS n
+    RETURNING id, published_at
+), r AS (
+    INSERT INTO article_revisions (article_id, content_sha256, body, paragraph_count)
+    SELECT id, 'bench-run', 'A story of the bench run.', 1 FROM a
+    RETURNING id, article_id
+)
+INSERT INTO claims (article_id, revision_id, paragraph_index, sentence_index, text, text_sha256,
+                    speaker, polarity, checkworthiness, claim_type, frame, published_at,
+                    family_id)
+SELECT a.id, r.id, 0, k, 'A claim of the bench run (' || a.id || '.' || k || ')',
+       md5(a.id || '.' || k), 'Speaker ' || ((a.id * 7 + k) %% 300), 'positive', 0.5,
+       (ARRAY['statistic', 'quote', 'prediction', 'other'])[1 + k %% 4], 'bench', a.published_at,
+       CASE WHEN k %% 5 = 0 THEN NULL
+            ELSE (SELECT max(id) FROM claim_families) * power(((a.id * 131 + k * 17) %% 1000) / 1000.0, 2) + 1
+       END::bigint
+FROM a JOIN r ON r.article_id = a.id
+CROSS JOIN generate_series(1, 20) AS k;
+
 -- counts --
 SELECT (SELECT count(*) FROM claims) AS claims, (SELECT count(*) FROM claim_families) AS families;

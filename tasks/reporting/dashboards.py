@@ -1,6 +1,7 @@
-"""The dashboards' figures: tables read from the `reporting` views through dashboards.sql, for
-a window of days and optional filters (speaker, source, verdict, claim type). The web pages, their
-CSV downloads and the tests call these functions; a BI tool reading the views sees the same."""
+"""The dashboards' figures: tables read from the `reporting` summary tables through
+dashboards.sql, for a window of days and optional filters (speaker, source, verdict, claim type).
+The web pages, their CSV downloads and the tests call these functions; a BI tool reading the
+`reporting` views sees the same."""
 
 from __future__ import annotations
 
@@ -87,25 +88,66 @@ class Dashboard:
     choices: dict[str, list[str]] = field(default_factory=dict)
 
 
-def latest_day(conn: Connection) -> date:
-    rows = store.run_query(conn, "latest_day", {}, DASHBOARDS_SQL)
+@dataclass(frozen=True)
+class Span:
+    """The first and the latest day a claim was said (None when no claim is stored)."""
+
+    first: date | None
+    latest: date | None
+
+    def within(self, filters: Filters) -> bool:
+        """Whether the window holds every claim stored."""
+        return (
+            self.first is not None
+            and self.latest is not None
+            and filters.date_from <= self.first
+            and filters.date_to >= self.latest
+        )
+
+
+def span(conn: Connection) -> Span:
+    row = store.run_query(conn, "span", {}, DASHBOARDS_SQL)[0]
     store.end_read(conn)
-    found = rows[0]["latest"] if rows else None
-    return found if isinstance(found, date) else date.today()
+    return Span(row["first"], row["latest"])
 
 
-def table(conn: Connection, name: str, filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
+def latest_day(conn: Connection) -> date:
+    return span(conn).latest or date.today()
+
+
+def variant(name: str, filters: Filters, stored: Span) -> str:
+    """The query that gives table `name` for these filters from the fewest rows: the all-time
+    totals when the window holds every claim and nothing is filtered, the per-day totals when
+    no filter needs the claims themselves, else the claims' facts (for contradictions, those of
+    the chosen speaker's or source's claims)."""
+    plain = all(getattr(filters, f) is None for f in FILTERS)
+    if name in ("families", "speakers", "sources") and plain and stored.within(filters):
+        return f"{name}_all_time"
+    if name in ("speakers", "sources") and plain:
+        return f"{name}_by_day"
+    if name == "daily" and filters.speaker is None and filters.source is None:
+        return "daily_by_type"
+    if name == "contradictions" and (filters.speaker or filters.source) is not None:
+        return "contradictions_of"
+    return name
+
+
+def table(
+    conn: Connection, name: str, filters: Filters, limit: int = 50, stored: Span | None = None
+) -> list[dict[str, Any]]:
     """One of TABLES for these filters (at most `limit` rows where the table is a ranking)."""
     if name not in TABLES:
         raise InputError(f"no table {name!r}: use one of {', '.join(TABLES)}")
-    rows = store.run_query(conn, name, {**filters.params(), "limit": limit}, DASHBOARDS_SQL)
+    query = variant(name, filters, stored or span(conn))
+    rows = store.run_query(conn, query, {**filters.params(), "limit": limit}, DASHBOARDS_SQL)
     store.end_read(conn)
     return rows
 
 
 def dashboard(conn: Connection, filters: Filters, limit: int = 15) -> Dashboard:
     """Every table of the main dashboard, and the trend line of each family shown."""
-    families = table(conn, "families", filters, limit=500)
+    stored = span(conn)
+    families = table(conn, "families", filters, limit=500, stored=stored)
     week_start = filters.date_to - timedelta(days=6)
     new = [f for f in families if week_start <= f["first_seen"].date() <= filters.date_to]
     growing = sorted(
@@ -113,17 +155,17 @@ def dashboard(conn: Connection, filters: Filters, limit: int = 15) -> Dashboard:
         key=lambda f: (f["previous_7_days"] - f["last_7_days"], -f["in_window"], f["family_id"]),
     )
     shown = families[:limit]
-    ids = sorted({f["family_id"] for f in (*shown, *new[:limit], *growing[:limit])})
+    ids = [f["family_id"] for f in shown]  # the trend lines of the main table
     return Dashboard(
         filters=filters,
         families=shown,
         new_families=new[:limit],
         growing=growing[:limit],
         trends=trends(conn, ids, filters),
-        daily=table(conn, "daily", filters),
-        speakers=table(conn, "speakers", filters, limit),
-        sources=table(conn, "sources", filters, limit),
-        contradictions=table(conn, "contradictions", filters, limit),
+        daily=table(conn, "daily", filters, stored=stored),
+        speakers=table(conn, "speakers", filters, limit, stored=stored),
+        sources=table(conn, "sources", filters, limit, stored=stored),
+        contradictions=table(conn, "contradictions", filters, limit, stored=stored),
         queue=store.run_query(conn, "queue_now", {}, DASHBOARDS_SQL)[0],
         reviewers=table(conn, "reviewers", review_window(), limit),
         decisions_per_day=table(conn, "decisions_per_day", review_window()),
@@ -162,19 +204,22 @@ def choices(conn: Connection) -> dict[str, list[str]]:
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """The rows as CSV with a header (lists joined with '; ', times in ISO 8601)."""
-    out = io.StringIO()
     if not rows:
         return ""
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    columns = [(name, _cell_writer(rows, name)) for name in rows[0]]
+    writer.writerows([[cell(row[name]) for name, cell in columns] for row in rows])
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
+def _cell_writer(rows: list[dict[str, Any]], name: str) -> Callable[[Any], Any]:
+    """How the cells of one column are written, chosen once from its first value (a column of
+    our queries holds one type)."""
+    sample = next((row[name] for row in rows if row[name] is not None), None)
+    if isinstance(sample, list | tuple):
+        return lambda value: "; ".join(str(v) for v in value) if value is not None else None
+    if isinstance(sample, datetime | date):
+        return lambda value: value.isoformat() if value is not None else None
+    return lambda value: value

@@ -9,18 +9,31 @@ from tasks.storage.database import apply_migrations, connect, migration_files, s
 pytestmark = pytest.mark.integration
 
 CATALOG_QUERIES = {
-    "columns": """SELECT table_name, column_name, data_type, is_nullable, column_default,
-                         is_identity
+    "columns": """SELECT table_schema, table_name, column_name, data_type, is_nullable,
+                         column_default, is_identity
                   FROM information_schema.columns
-                  WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
-                  ORDER BY 1, 2""",
-    "indexes": """SELECT tablename, indexname, indexdef FROM pg_indexes
-                  WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY 2""",
+                  WHERE table_schema IN ('public', 'reporting')
+                    AND table_name <> 'schema_migrations'
+                  ORDER BY 1, 2, 3""",
+    "indexes": """SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes
+                  WHERE schemaname IN ('public', 'reporting') AND tablename <> 'schema_migrations'
+                  ORDER BY 1, 3""",
     "constraints": """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
                       FROM pg_constraint
-                      WHERE connamespace = 'public'::regnamespace
+                      WHERE connamespace IN ('public'::regnamespace, 'reporting'::regnamespace)
                         AND conrelid::regclass::text <> 'schema_migrations'
                       ORDER BY 1, 2""",
+    "views": """SELECT viewname, definition, obj_description(
+                           ('reporting.' || viewname)::regclass, 'pg_class')
+                FROM pg_views WHERE schemaname = 'reporting' ORDER BY 1""",
+    "functions": """SELECT p.proname, pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc')
+                    FROM pg_proc p WHERE p.pronamespace = 'reporting'::regnamespace
+                    ORDER BY 1""",
+    "triggers": """SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid)
+                   FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2""",
+    "table comments": """SELECT relname, obj_description(oid, 'pg_class') FROM pg_class
+                         WHERE relnamespace = 'reporting'::regnamespace AND relkind = 'r'
+                         ORDER BY 1""",
     "extensions": "SELECT extname FROM pg_extension ORDER BY 1",
     "storage parameters": """SELECT relname, reloptions FROM pg_class
                              WHERE relnamespace = 'public'::regnamespace
