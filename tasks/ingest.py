@@ -569,4 +569,5 @@ def rematch(
             # those that later claims made of these
             for claim_id, repeated_id in store.repeats_involving(conn, [c.id for c in batch]):
                 store.join_family(conn, claim_id, repeated_id)
+    summaries.refresh(conn)  # families moved: the dashboards follow
     return len(claims), flags

@@ -3,13 +3,12 @@
 pygal was chosen for weight: a pure-Python package of about 0.5 MB with no dependencies, against
 altair with vl-convert (a 60 MB+ binary holding a JavaScript engine) for the same SVG. Its
 tooltips' scripts are left out (`js=[]`, and its inline one removed), so nothing is fetched from
-the network and no script runs."""
+the network and no script runs. The trend lines in table cells are pygal's text sparklines."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import pygal
@@ -42,6 +41,7 @@ COMMON: dict[str, Any] = {
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+SPARK_POINTS = 30
 
 
 def _svg(chart: Any) -> Markup:
@@ -85,14 +85,19 @@ def ranked_bars(labels: list[str], series: dict[str, list[int]], title: str) -> 
     return _svg(chart)
 
 
-def sparkline(values: list[int]) -> Markup:
-    """A small trend line for a table cell."""
-    return _sparkline(tuple(values))
-
-
-@lru_cache(maxsize=4096)
-def _sparkline(values: tuple[int, ...]) -> Markup:
-    # 6 ms a line, most of it pygal's setup; families said rarely share their few shapes
-    chart = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, show_dots=False, fill=True)
-    chart.add("", list(values))
-    return Markup(_SCRIPT.sub("", chart.render_sparkline(width=120, height=24, is_unicode=True)))
+def sparkline(values: list[int], points: int = SPARK_POINTS) -> Markup:
+    """A small trend line for a table cell: pygal's text sparkline (block characters, drawn in
+    0.2 ms where its SVG one takes 6 ms, 15 of them a page), summed into at most `points`
+    periods ending on the last day, zero at the bottom; the counts are in its tooltip."""
+    step = max(1, -(-len(values) // points))  # ceil: days per character
+    first = len(values) % step  # periods end with the last day, so the latest one is whole
+    sums = ([sum(values[:first])] if first else []) + [
+        sum(values[n : n + step]) for n in range(first, len(values), step)
+    ]
+    chart = pygal.Line()
+    chart.add("", sums)
+    per = "day" if step == 1 else f"{step} days"
+    label = f"claims per {per}: " + " ".join(str(v) for v in sums)
+    return Markup('<span class="spark" title="{0}" aria-label="{0}">{1}</span>').format(
+        label, chart.render_sparktext(relative_to=0)
+    )

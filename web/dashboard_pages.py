@@ -47,10 +47,7 @@ def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
          "repeats of claims rated false": [int(s["repeats_rated_false"]) for s in speakers]},
         "Who repeats claims",
     ) if speakers else None  # fmt: skip
-    sparklines = {
-        family_id: charts.sparkline(_by_week(line) if len(line) > LONGEST_DAILY_CHART else line)
-        for family_id, line in board.trends.items()
-    }
+    sparklines = {family_id: charts.sparkline(line) for family_id, line in board.trends.items()}
     query = board.filters.query()
     return render(
         "dashboard.html",
@@ -88,13 +85,6 @@ def _daily_chart(filters: dashboards.Filters, daily: list[dict[str, Any]]) -> An
         {"claims": list(claims.values()), "repeats": list(repeats.values())},
         f"Claims and repeats per {'week' if weekly else 'day'}",
     )
-
-
-def _by_week(line: list[int]) -> list[int]:
-    """A long trend line summed by seven days, from its end (so the last point is a whole week)."""
-    start = len(line) % 7
-    head = [sum(line[:start])] if start else []
-    return head + [sum(line[n : n + 7]) for n in range(start, len(line), 7)]
 
 
 def _bucket(day: date, weekly: bool) -> date:

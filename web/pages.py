@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup, escape
 
 from schemas.review import RATINGS, ReviewItem
@@ -30,9 +30,21 @@ from web.app import Db, status_of
 router = APIRouter(include_in_schema=True, tags=["pages"])
 SESSION_COOKIE = "claimtrack_session"
 SIGN_IN_COOKIE = "claimtrack_signin"
+
+
+class _ShownUndefined(Undefined):
+    """A missing value may be tested (`{% if notice %}`) but not shown: a misspelt or renamed
+    field fails the page (and its tests) instead of printing nothing."""
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""
+
+
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
+    undefined=_ShownUndefined,
 )
 
 
