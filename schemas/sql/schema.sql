@@ -394,6 +394,12 @@ ORDER BY family_id, created_at DESC;
 COMMENT ON VIEW reporting.family_verdicts IS
     'the verdict in force for each claim family: the latest given to the whole family, not withdrawn';
 
+-- The verdicts whose repeats alert and count as "rated false" everywhere (dashboards, summary
+-- tables, alerts, a run's summary, the queue's priorities).
+CREATE FUNCTION reporting.rated_false(verdict text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN verdict IN ('false', 'mostly_false', 'mixed');
+
 -- What a claim's facts row is, computed from the live tables. The refresh copies it into
 -- claim_facts; days are UTC days.
 CREATE VIEW reporting.claim_facts_live AS
@@ -520,14 +526,12 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION reporting.claims_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Updates are row triggers with a WHEN clause: rows whose reported columns did not change cost
+-- nothing, where a statement trigger joining the old and new rows of a million-row UPDATE spilled
+-- to disk for minutes.
+CREATE FUNCTION reporting.claim_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reporting.stale_claims (claim_id)
-    SELECT n.id
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE (n.family_id, n.speaker, n.published_at, n.created_at, n.claim_type, n.article_id)
-          IS DISTINCT FROM
-          (o.family_id, o.speaker, o.published_at, o.created_at, o.claim_type, o.article_id);
+    INSERT INTO reporting.stale_claims (claim_id) VALUES (NEW.id);
     RETURN NULL;
 END $$;
 
@@ -537,25 +541,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION reporting.articles_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION reporting.article_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reporting.stale_claims (claim_id)
-    SELECT c.id
-    FROM new_rows n
-    JOIN old_rows o ON o.id = n.id
-    JOIN claims c ON c.article_id = n.id
-    WHERE (n.source, n.site_name) IS DISTINCT FROM (o.source, o.site_name);
+    INSERT INTO reporting.stale_claims (claim_id) SELECT id FROM claims WHERE article_id = NEW.id;
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION reporting.families_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION reporting.family_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reporting.stale_claims (claim_id)
-    SELECT c.id
-    FROM new_rows n
-    JOIN old_rows o ON o.id = n.id
-    JOIN claims c ON c.family_id = n.id
-    WHERE n.canonical_claim_id IS DISTINCT FROM o.canonical_claim_id;
+    INSERT INTO reporting.stale_claims (claim_id) SELECT id FROM claims WHERE family_id = NEW.id;
     RETURN NULL;
 END $$;
 
@@ -572,18 +566,25 @@ END $$;
 CREATE TRIGGER reporting_claims_inserted AFTER INSERT ON claims
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION reporting.claims_inserted();
-CREATE TRIGGER reporting_claims_updated AFTER UPDATE ON claims
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION reporting.claims_updated();
+CREATE TRIGGER reporting_claims_updated
+    AFTER UPDATE OF family_id, speaker, published_at, created_at, claim_type, article_id ON claims
+    FOR EACH ROW
+    WHEN ((OLD.family_id, OLD.speaker, OLD.published_at, OLD.created_at, OLD.claim_type,
+           OLD.article_id)
+          IS DISTINCT FROM
+          (NEW.family_id, NEW.speaker, NEW.published_at, NEW.created_at, NEW.claim_type,
+           NEW.article_id))
+    EXECUTE FUNCTION reporting.claim_updated();
 CREATE TRIGGER reporting_claims_deleted AFTER DELETE ON claims
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION reporting.claims_deleted();
-CREATE TRIGGER reporting_articles_updated AFTER UPDATE ON articles
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION reporting.articles_updated();
-CREATE TRIGGER reporting_families_updated AFTER UPDATE ON claim_families
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION reporting.families_updated();
+CREATE TRIGGER reporting_articles_updated AFTER UPDATE OF source, site_name ON articles
+    FOR EACH ROW
+    WHEN ((OLD.source, OLD.site_name) IS DISTINCT FROM (NEW.source, NEW.site_name))
+    EXECUTE FUNCTION reporting.article_updated();
+CREATE TRIGGER reporting_families_updated AFTER UPDATE OF canonical_claim_id ON claim_families
+    FOR EACH ROW WHEN (OLD.canonical_claim_id IS DISTINCT FROM NEW.canonical_claim_id)
+    EXECUTE FUNCTION reporting.family_updated();
 CREATE TRIGGER reporting_verdicts_inserted AFTER INSERT ON verdicts
     REFERENCING NEW TABLE AS changed_verdicts
     FOR EACH STATEMENT EXECUTE FUNCTION reporting.verdicts_changed();

@@ -33,7 +33,7 @@ WITH flagged AS (
     JOIN reporting.claim_occurrences o ON o.claim_id = m.matched_claim_id
     LEFT JOIN review_items i ON i.match_id = m.id
     WHERE r.run_id = %(run_id)s
-      AND ((m.kind = 'repeat' AND o.verdict IN ('false', 'mostly_false', 'mixed'))
+      AND ((m.kind = 'repeat' AND reporting.rated_false(o.verdict))
         OR (m.kind = 'contradiction' AND EXISTS (
                 SELECT FROM alert_watches w
                 WHERE (w.kind = 'speaker' AND w.value IN (n.speaker, o.speaker))

@@ -94,7 +94,7 @@ ORDER BY said_on;
 SELECT o.speaker, count(*) AS claims, count(*) FILTER (WHERE o.first_in_family) AS families_started,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family) AS repeats,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
-                          AND o.verdict IN ('false', 'mostly_false', 'mixed')) AS repeats_rated_false,
+                          AND reporting.rated_false(o.verdict)) AS repeats_rated_false,
        max(o.said_at) AS last_said
 FROM reporting.facts_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
                              %(verdict)s, %(claim_type)s) o
@@ -126,7 +126,7 @@ LIMIT %(limit)s;
 SELECT o.source, count(*) AS claims, count(*) FILTER (WHERE o.first_in_family) AS families_started,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family) AS repeats,
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
-                          AND o.verdict IN ('false', 'mostly_false', 'mixed')) AS repeats_rated_false,
+                          AND reporting.rated_false(o.verdict)) AS repeats_rated_false,
        max(o.said_at) AS last_said
 FROM reporting.facts_between(%(date_from)s, %(date_to)s, %(speaker)s, %(source)s,
                              %(verdict)s, %(claim_type)s) o

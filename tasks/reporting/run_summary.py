@@ -13,7 +13,6 @@ from tasks.storage import store
 from tasks.storage.database import Connection
 
 RUNS_SQL = "reporting/runs.sql"
-RATED_FALSE = ("false", "mostly_false", "mixed")
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,7 @@ class RunFindings:
     @property
     def rated_repeats(self) -> list[dict[str, Any]]:
         """Repeats of a claim whose family was rated false, mostly false or mixed."""
-        return [
-            f for f in self.flags if f["kind"] == "repeat" and f["earlier_verdict"] in RATED_FALSE
-        ]
+        return [f for f in self.flags if f["kind"] == "repeat" and f["earlier_rated_false"]]
 
     @property
     def contradictions(self) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@
 -- and the verdict in force on the earlier claim's family (or on the earlier claim itself).
 SELECT m.id AS match_id, m.kind, m.score, n.claim_id, n.text, n.speaker, n.source, n.url,
        n.family_id, o.claim_id AS earlier_claim_id, o.text AS earlier_text,
-       o.speaker AS earlier_speaker, o.verdict AS earlier_verdict
+       o.speaker AS earlier_speaker, o.verdict AS earlier_verdict,
+       reporting.rated_false(o.verdict) AS earlier_rated_false
 FROM matches m
 JOIN claims c ON c.id = m.claim_id
 JOIN article_revisions r ON r.id = c.revision_id

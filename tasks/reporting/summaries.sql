@@ -116,7 +116,7 @@ INSERT INTO reporting.speaker_days (speaker, said_on, claims, repeats, repeats_r
 SELECT o.speaker, o.said_on, count(*),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
-                          AND o.verdict IN ('false', 'mostly_false', 'mixed')),
+                          AND reporting.rated_false(o.verdict)),
        count(*) FILTER (WHERE o.first_in_family), max(o.said_at)
 FROM reporting.claim_facts o
 JOIN (SELECT DISTINCT speaker, said_on FROM refresh_keys) k
@@ -147,7 +147,7 @@ INSERT INTO reporting.source_days (source, said_on, claims, repeats, repeats_rat
 SELECT o.source, o.said_on, count(*),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
-                          AND o.verdict IN ('false', 'mostly_false', 'mixed')),
+                          AND reporting.rated_false(o.verdict)),
        count(*) FILTER (WHERE o.first_in_family), max(o.said_at)
 FROM reporting.claim_facts o
 JOIN (SELECT DISTINCT source, said_on FROM refresh_keys) k

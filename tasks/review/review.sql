@@ -76,7 +76,7 @@ WITH rated AS (
 )
 INSERT INTO review_items (kind, match_id, claim_id, priority, reasons)
 SELECT 'match', match_id, claim_id,
-       (CASE WHEN kind = 'repeat' AND earlier_rating IN ('false', 'mostly_false', 'mixed')
+       (CASE WHEN kind = 'repeat' AND reporting.rated_false(earlier_rating)
              THEN 1000 ELSE 0 END)
        + (CASE kind WHEN 'contradiction' THEN 500 WHEN 'update' THEN 200 ELSE 100 END)
        + 20 * ln(1 + family_size) + 10 * ln(1 + family_growth)

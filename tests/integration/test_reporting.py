@@ -125,11 +125,19 @@ def test_incremental_refreshes_end_where_a_full_rebuild_does(reported):
         conn.execute("INSERT INTO verdicts (claim_id, rating) VALUES (%s, 'true')", (some_claim,))
         conn.execute("UPDATE articles SET source = 'Renamed Gazette' WHERE id = "
                      "(SELECT article_id FROM claims WHERE id = %s)", (some_claim,))  # fmt: skip
+        conn.execute("UPDATE claim_families SET canonical_claim_id = (SELECT max(id) FROM claims"
+                     " WHERE family_id = %s) WHERE id = %s", (family, family))  # fmt: skip
     assert summaries.stale_claims(conn) >= 4
     assert summaries.refresh(conn).claims >= 4
     facts = {row["claim_id"]: row for row in view(conn, "claim_facts", "claim_id")}
     assert facts[some_claim]["verdict"] == "true"
     assert facts[some_claim]["source"] == "Renamed Gazette"
+    newest = max(
+        c["id"] for c in conn.execute("SELECT id FROM claims WHERE family_id = %s", (family,))
+    )
+    assert [c for c, f in facts.items() if f["family_id"] == family and f["first_in_family"]] == [
+        newest
+    ]
     assert {facts[c["id"]]["verdict"] for c in conn.execute(
         "SELECT id FROM claims WHERE family_id = %s", (family,))} == {None}  # fmt: skip
     with conn.transaction():
