@@ -80,6 +80,14 @@ def test_the_dashboard_tables_equal_the_views_without_filters(reported):
     }
     occurrences = dashboards.table(conn, "occurrences", filters)
     assert len(occurrences) == len(view(conn, "claim_occurrences", "claim_id"))
+    assert dashboards.table(conn, "contradictions", filters, limit=1000) == view(
+        conn, "open_contradictions", "score DESC, match_id"
+    )
+    per_day: dict[date, int] = {}
+    for row in view(conn, "decisions_per_day", "decided_on"):
+        per_day[row["decided_on"]] = per_day.get(row["decided_on"], 0) + row["decisions"]
+    decided = dashboards.table(conn, "decisions_per_day", dashboards.review_window())
+    assert {row["decided_on"]: row["decisions"] for row in decided} == per_day != {}
 
 
 def test_filters_narrow_the_tables(reported):

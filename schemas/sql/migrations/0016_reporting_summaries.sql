@@ -129,6 +129,9 @@ COMMENT ON TABLE reporting.day_totals IS
 CREATE INDEX matches_open_contradictions_idx ON matches (score DESC, id)
     WHERE kind = 'contradiction' AND status = 'open';
 
+-- The queue's health on the dashboards: decisions of a window of days, without reading the queue.
+CREATE INDEX review_items_decided_idx ON review_items (decided_at) WHERE status = 'decided';
+
 -- Claims whose facts row may be out of date; duplicates are fine (no key, so that writers never
 -- wait for each other here).
 CREATE TABLE reporting.stale_claims (claim_id bigint NOT NULL);
