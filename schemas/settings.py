@@ -333,7 +333,8 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         le=200,
-        description="Most database connections `claimtrack web` holds at once.",
+        description="Most database connections `claimtrack web` holds at once for requests; "
+        "dashboards may hold half as many more for the queries they run side by side.",
     )
     allow_parent_chmod: bool = Field(
         default=False,

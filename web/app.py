@@ -80,6 +80,16 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
             configure=_configure,
             open=False,
         )
+        # the dashboards' side queries (tasks.reporting.dashboards.dashboard) run on their own
+        # pool: a request waiting for one never holds one, so dashboards cannot starve each other
+        side_pool = ConnectionPool(
+            database_url,
+            min_size=1,
+            max_size=max(2, settings.web_pool_size // 2),
+            kwargs={"row_factory": dict_row, "autocommit": True},
+            configure=_configure,
+            open=False,
+        )
         # API tokens are checked on the event loop, before the request's body is looked at:
         # a query there costs less than a trip to a worker thread
         token_pool = AsyncConnectionPool(
@@ -91,13 +101,16 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         )
         with wrap_exceptions():
             pool.open(wait=True, timeout=30)
+            side_pool.open(wait=True, timeout=30)
             await token_pool.open(wait=True, timeout=30)
         app.state.pool = pool
+        app.state.side_pool = side_pool
         app.state.token_pool = token_pool
         try:
             yield
         finally:
             await token_pool.close()
+            side_pool.close()
             pool.close()
 
     app = FastAPI(

@@ -32,7 +32,7 @@ def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
     except InputError as exc:
         return render("dashboard.html", 422, me=me.account, csrf=me.csrf_token, error=str(exc),
                       board=None)  # fmt: skip
-    board = dashboards.dashboard(conn, filters)
+    board = dashboards.dashboard(conn, filters, side=request.app.state.side_pool.connection)
     daily_chart = _daily_chart(filters, board.daily)
     top = board.families[:10]
     families_chart = charts.ranked_bars(

@@ -8,8 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from tasks.errors import InputError
@@ -23,6 +26,7 @@ TABLES = ("families", "speakers", "sources", "contradictions", "reviewers", "dai
 VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unverifiable",
             "not_checkable", "unrated")  # fmt: skip
 FILTERS = ("speaker", "source", "verdict", "claim_type")
+Connections = Callable[[], AbstractContextManager[Connection]]  # a pool's .connection
 
 
 @dataclass(frozen=True)
@@ -144,9 +148,26 @@ def table(
     return rows
 
 
-def dashboard(conn: Connection, filters: Filters, limit: int = 15) -> Dashboard:
-    """Every table of the main dashboard, and the trend line of each family shown."""
+def dashboard(
+    conn: Connection, filters: Filters, limit: int = 15, side: Connections | None = None
+) -> Dashboard:
+    """Every table of the main dashboard, and the trend line of each family shown. With `side`
+    (more connections, as a pool gives them), the tables that do not need the families run on
+    them at the same time as the families: a page then waits for its slowest query, not for
+    the sum of them."""
     stored = span(conn)
+    reads: dict[str, Callable[[Connection], Any]] = {
+        "daily": lambda c: table(c, "daily", filters, stored=stored),
+        "speakers": lambda c: table(c, "speakers", filters, limit, stored=stored),
+        "sources": lambda c: table(c, "sources", filters, limit, stored=stored),
+        "contradictions": lambda c: table(c, "contradictions", filters, limit, stored=stored),
+        "queue": lambda c: _queue_health(c, limit),
+    }
+    started = (
+        {name: _executor().submit(_on_side, side, read) for name, read in reads.items()}
+        if side
+        else {}
+    )
     families = table(conn, "families", filters, limit=500, stored=stored)
     week_start = filters.date_to - timedelta(days=6)
     new = [f for f in families if week_start <= f["first_seen"].date() <= filters.date_to]
@@ -156,21 +177,44 @@ def dashboard(conn: Connection, filters: Filters, limit: int = 15) -> Dashboard:
     )
     shown = families[:limit]
     ids = [f["family_id"] for f in shown]  # the trend lines of the main table
+    lines = trends(conn, ids, filters)
+    found = {name: started[name].result() if side else read(conn) for name, read in reads.items()}
+    queue, reviewers, decided, offered = found["queue"]
     return Dashboard(
         filters=filters,
         families=shown,
         new_families=new[:limit],
         growing=growing[:limit],
-        trends=trends(conn, ids, filters),
-        daily=table(conn, "daily", filters, stored=stored),
-        speakers=table(conn, "speakers", filters, limit, stored=stored),
-        sources=table(conn, "sources", filters, limit, stored=stored),
-        contradictions=table(conn, "contradictions", filters, limit, stored=stored),
-        queue=store.run_query(conn, "queue_now", {}, DASHBOARDS_SQL)[0],
-        reviewers=table(conn, "reviewers", review_window(), limit),
-        decisions_per_day=table(conn, "decisions_per_day", review_window()),
-        choices=choices(conn),
+        trends=lines,
+        daily=found["daily"],
+        speakers=found["speakers"],
+        sources=found["sources"],
+        contradictions=found["contradictions"],
+        queue=queue,
+        reviewers=reviewers,
+        decisions_per_day=decided,
+        choices=offered,
     )
+
+
+def _queue_health(conn: Connection, limit: int) -> tuple[Any, ...]:
+    queue = store.run_query(conn, "queue_now", {}, DASHBOARDS_SQL)[0]
+    return (
+        queue,
+        table(conn, "reviewers", review_window(), limit),
+        table(conn, "decisions_per_day", review_window()),
+        choices(conn),
+    )
+
+
+def _on_side(side: Connections, read: Callable[[Connection], Any]) -> Any:
+    with side() as conn:
+        return read(conn)
+
+
+@cache
+def _executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard")
 
 
 def review_window(today: date | None = None) -> Filters:

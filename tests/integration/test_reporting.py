@@ -12,6 +12,7 @@ from tasks.reporting import dashboards, summaries
 from tasks.reporting.roles import create_reader_role
 from tasks.review import accounts, queue
 from tasks.storage import store
+from tasks.storage.database import connect
 from tests.integration.test_review_queue import FIRST, PASSWORD, SECOND, ingest
 
 pytestmark = pytest.mark.integration
@@ -196,6 +197,14 @@ def test_each_faster_variant_gives_the_rows_of_its_table(reported):
     assert dashboards.variant("families", rated, stored) == "families"
     assert dashboards.variant("daily", rated, stored) == "daily_by_type"
     conn.commit()
+
+
+def test_a_dashboard_read_side_by_side_equals_one_read_in_turn(reported, db_url):
+    conn, _ = reported
+    filters = everything(conn)
+    in_turn = dashboards.dashboard(conn, filters)
+    side = dashboards.dashboard(conn, filters, side=lambda: connect(db_url, migrate=False))
+    assert side == in_turn and side.families and side.contradictions and side.speakers
 
 
 def test_the_csv_of_a_table_holds_its_rows(reported):
