@@ -73,7 +73,11 @@ def prepare(url: str, claims: int, data_dir: Path | None, say: Say) -> tuple[int
         for step in FILL_STEPS:
             say(f"{step.replace('_', ' ')} ({claims:,} claims)")
             with conn.transaction():
+                store.run_query(conn, "fill_memory", {}, SQL)
                 store.run_query(conn, step, {"claims": claims, "bases": bases}, SQL)
+            # each step plans on what the steps before stored, not on the last run's statistics
+            store.run_query(conn, "analyze", {}, SQL)
+            conn.commit()
         editor = accounts.add_account(conn, EDITOR, "editor", PASSWORD)
         with conn.transaction():
             store.run_query(conn, "fill_queue", {"account_id": editor.id}, SQL)
