@@ -20,19 +20,27 @@ from web.pages import Me, render
 router = APIRouter(tags=["dashboards"])
 
 
-def _filters(request: Request, conn: Any) -> dashboards.Filters:
+def _filters(request: Request, conn: Any) -> tuple[dashboards.Filters, dashboards.Span]:
+    """The URL's filters, and the days the stored claims span (read once for the request: the
+    default window ends on the latest, and the tables pick their query by both)."""
     summaries.refresh_if_stale(conn)
-    return dashboards.Filters.from_query(request.query_params, lambda: dashboards.latest_day(conn))
+    stored = dashboards.span(conn)
+    filters = dashboards.Filters.from_query(
+        request.query_params, lambda: stored.latest or date.today()
+    )
+    return filters, stored
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request, conn: Db, me: Me) -> Response:
     try:
-        filters = _filters(request, conn)
+        filters, stored = _filters(request, conn)
     except InputError as exc:
         return render("dashboard.html", 422, me=me.account, csrf=me.csrf_token, error=str(exc),
                       board=None)  # fmt: skip
-    board = dashboards.dashboard(conn, filters, side=request.app.state.side_pool.connection)
+    board = dashboards.dashboard(
+        conn, filters, side=request.app.state.side_pool.connection, stored=stored
+    )
     daily_chart = _daily_chart(filters, board.daily)
     top = board.families[:10]
     families_chart = charts.ranked_bars(
@@ -98,10 +106,10 @@ def _short(text: str, limit: int = 34) -> str:
 @router.get("/dashboard/{name}.csv")
 def dashboard_csv(name: str, request: Request, conn: Db, me: Me) -> Response:
     """One table of the dashboard as CSV, for the same window and filters."""
-    filters = _filters(request, conn)
+    filters, stored = _filters(request, conn)
     if name in ("reviewers", "decisions_per_day"):  # as on the page: the last days of work
         filters = dashboards.review_window()
-    rows = dashboards.table(conn, name, filters, limit=10_000)
+    rows = dashboards.table(conn, name, filters, limit=10_000, stored=stored)
     filename = f"claimtrack-{name}-{filters.date_from}-{filters.date_to}.csv"
     return Response(
         dashboards.csv_text(rows),

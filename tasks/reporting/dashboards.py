@@ -149,13 +149,17 @@ def table(
 
 
 def dashboard(
-    conn: Connection, filters: Filters, limit: int = 15, side: Connections | None = None
+    conn: Connection,
+    filters: Filters,
+    limit: int = 15,
+    side: Connections | None = None,
+    stored: Span | None = None,
 ) -> Dashboard:
     """Every table of the main dashboard, and the trend line of each family shown. With `side`
     (more connections, as a pool gives them), the tables that do not need the families run on
     them at the same time as the families: a page then waits for its slowest query, not for
-    the sum of them."""
-    stored = span(conn)
+    the sum of them. `stored` is span(conn), when the caller has read it already."""
+    stored = stored or span(conn)
     reads: dict[str, Callable[[Connection], Any]] = {
         "daily": lambda c: table(c, "daily", filters, stored=stored),
         "speakers": lambda c: table(c, "speakers", filters, limit, stored=stored),
