@@ -98,7 +98,7 @@ def print_sources(sources: Sequence[Source], fmt: str) -> None:
             print(json.dumps(asdict(source), ensure_ascii=False, default=str))
         return
     print_table(
-        ("name", "kind", "every", "max", "last check", "status", "url"),
+        ("name", "kind", "every", "max", "last check", "status", "next check", "url"),
         [
             (
                 s.name,
@@ -106,13 +106,26 @@ def print_sources(sources: Sequence[Source], fmt: str) -> None:
                 f"{s.schedule_minutes}m",
                 s.max_articles,
                 s.last_checked_at.strftime("%Y-%m-%d %H:%M") if s.last_checked_at else "never",
-                s.last_status or "",
+                source_status(s),
+                s.next_due_at.strftime("%Y-%m-%d %H:%M") if s.next_due_at else "now",
                 s.url,
             )
             for s in sources
         ],
-        widths={"url": 70},
+        widths={"url": 70, "status": 40},
     )
+
+
+def source_status(source: Source) -> str:
+    """The last check's status; a source failing in a row says so and that it backs off."""
+    if not source.enabled:
+        return "disabled"
+    if source.being_fetched:
+        return "being fetched"
+    status = source.last_status or ""
+    if source.consecutive_failures > 1:
+        status = f"failed {source.consecutive_failures} times in a row, backing off"
+    return status
 
 
 def show_source(conn: Connection, name: str) -> None:

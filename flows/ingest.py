@@ -12,10 +12,17 @@ from datetime import datetime
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.runners import (
+    describe_runs,
+    ingest_run_name,
+    name_flow_run,
+    sources_run_name,
+    task_runner_for,
+)
 from schemas.records import IngestReport, Source, TargetOutcome
 from schemas.settings import get_settings
 from tasks.fetching.fetch import Fetcher
-from tasks.ingest import ingest_source, ingest_targets
+from tasks.ingest import claim_and_ingest, ingest_source, ingest_targets
 from tasks.storage import store
 from tasks.storage.database import Connection, open_database
 
@@ -35,7 +42,7 @@ def print_outcome(outcome: TargetOutcome) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-@flow(name="ingest")
+@flow(name="ingest", flow_run_name=ingest_run_name)
 def ingest_flow(
     targets: list[str],
     source: str | None = None,
@@ -55,6 +62,7 @@ def ingest_flow(
             progress=print_outcome if show_progress else None,
         )
         publish_run(conn, report)
+    name_flow_run(describe_runs([report], "articles"))
     send_alerts_if_any()
     return report
 
@@ -94,25 +102,63 @@ def ingest_source_task(
     return ingest_source(conn, fetcher, source, get_settings(), progress)
 
 
-@flow(name="ingest_sources")
+@task(cache_policy=NO_CACHE, task_run_name="lane {lane}")
+def ingest_lane_task(
+    lane: int,
+    names: list[str] | None,
+    all_sources: bool,
+    show_progress: bool,
+    checked_before: datetime | None = None,
+) -> list[IngestReport]:
+    """One lane of a run: claim sources one at a time and ingest each, until none is left."""
+    settings = get_settings()
+    with open_database(settings) as conn, Fetcher(settings) as fetcher:
+        return claim_and_ingest(
+            conn,
+            settings,
+            lambda source: ingest_source_task(conn, fetcher, source, show_progress),
+            names=names,
+            every_source=all_sources,
+            checked_before=checked_before,
+        )
+
+
+@flow(name="ingest_sources", flow_run_name=sources_run_name)
 def ingest_sources_flow(
     names: list[str] | None = None, all_sources: bool = False, show_progress: bool = False
 ) -> list[IngestReport]:
-    """Fetch every due source (or the named ones, or all) and the articles each lists."""
+    """Fetch every due source (or the named ones, or all) and the articles each lists. Sources
+    are claimed under row locks, so runs and workers at once never fetch one twice; with
+    CLAIMTRACK_PARALLEL_SOURCES above 1, lanes on CLAIMTRACK_TASK_RUNNER fetch them side by
+    side."""
     settings = get_settings()
-    with open_database(settings) as conn, Fetcher(settings) as fetcher:
-        sources = select_sources(conn, names, all_sources)
-        reports = [ingest_source_task(conn, fetcher, source, show_progress) for source in sources]
+    with open_database(settings) as conn:
+        started = store.database_now(conn)
+    lanes = settings.parallel_sources
+    if lanes <= 1:
+        reports = ingest_lane_task.fn(1, names, all_sources, show_progress, started)
+    else:
+        with task_runner_for(settings, lanes) as runner:
+            futures = [
+                runner.submit(
+                    ingest_lane_task,
+                    {
+                        "lane": lane,
+                        "names": names,
+                        "all_sources": all_sources,
+                        "show_progress": show_progress,
+                        "checked_before": started,
+                    },
+                )
+                for lane in range(1, lanes + 1)
+            ]
+            reports = [report for future in futures for report in future.result()]
+    with open_database(settings) as conn:
         for report in reports:
             publish_run(conn, report)
+        if names:
+            for name in store.held_sources(conn, names):
+                print(f"skipped    {name}: another run is fetching it", file=sys.stderr)
+    name_flow_run(describe_runs(reports, "sources"))
     send_alerts_if_any()
     return reports
-
-
-def select_sources(conn: Connection, names: list[str] | None, all_sources: bool) -> list[Source]:
-    if names:
-        found = [store.get_source(conn, name) for name in names]
-        return [s for s in found if s is not None]
-    if all_sources:
-        return [s for s in store.list_sources(conn) if s.enabled]
-    return store.due_sources(conn)

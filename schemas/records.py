@@ -269,10 +269,13 @@ class Source:
     last_error: str | None
     listing_etag: str | None = None
     listing_last_modified: str | None = None
+    consecutive_failures: int = 0
+    claimed_until: datetime | None = None
+    being_fetched: bool = False  # a live session holds the source's claim (list_sources only)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Source:
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__ if name in row})
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, field_validator
@@ -270,6 +270,31 @@ class Settings(BaseSettings):
         default=600.0,
         ge=0.0,
         description="Wait before the first retry of a failed source article; doubles each time.",
+    )
+    task_runner: Literal["threads", "processes", "dask", "ray"] = Field(
+        default="threads",
+        description=(
+            "The Prefect task runner that runs sources side by side in one ingestion run: "
+            "threads (fetching overlaps; one core for the rest), processes (parsing, claims and "
+            "matching on every core), dask or ray (pip install prefect-dask or prefect-ray)."
+        ),
+    )
+    parallel_sources: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Sources one ingestion run fetches at once, each claimed under a row lock (so any "
+            "number of runs and workers share them without fetching one twice)."
+        ),
+    )
+    source_lease_s: int = Field(
+        default=3600,
+        ge=60,
+        description=(
+            "Longest a run holds a source it claimed (seconds); a claim also ends with the "
+            "session of the run that holds it (a crash or kill frees it at once)."
+        ),
     )
     review_lease_s: int = Field(
         default=600,

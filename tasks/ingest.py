@@ -496,6 +496,41 @@ def ingest_source(
     return report
 
 
+def claim_and_ingest(
+    conn: Connection,
+    settings: Settings,
+    ingest_one: Callable[[Source], IngestReport],
+    *,
+    names: Sequence[str] | None = None,
+    every_source: bool = False,
+    checked_before: datetime | None = None,
+) -> list[IngestReport]:
+    """Claim sources one at a time (the due ones; or the named ones, or every enabled one, not
+    checked since `checked_before`) and ingest each with `ingest_one`, until none is left. A
+    source another run holds is skipped; a source this lane could not finish is given back."""
+    done: list[int] = []
+    reports: list[IngestReport] = []
+    while True:
+        source = store.claim_source(
+            conn,
+            names=names,
+            every_source=every_source,
+            done=done,
+            checked_before=checked_before,
+            lease_s=settings.source_lease_s,
+        )
+        if source is None:
+            return reports
+        done.append(source.id)
+        try:
+            reports.append(ingest_one(source))
+        except BaseException:
+            with suppress(ClaimtrackError):  # a lost database frees the claim with its session
+                store.rollback(conn)
+                store.release_source(conn, source.id)
+            raise
+
+
 @dataclass(frozen=True)
 class SourceListing:
     """The article URLs a source lists now, and the listing document whose validators are

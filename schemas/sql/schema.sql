@@ -21,8 +21,16 @@ CREATE TABLE sources (
     last_checked_at timestamptz,
     next_due_at timestamptz,
     last_status text,
-    last_error text
+    last_error text,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    claimed_until timestamptz,
+    claimed_by_pid integer,
+    claimed_by_start timestamptz
 );
+COMMENT ON COLUMN sources.claimed_until IS
+    'a run fetching this source holds it until then, unless its database session (claimed_by_pid, claimed_by_start) is gone';
+COMMENT ON COLUMN sources.consecutive_failures IS
+    'checks in a row that failed; the next check waits schedule_minutes times 2^(failures-1), at most a day';
 
 CREATE TABLE http_cache (
     url text PRIMARY KEY,

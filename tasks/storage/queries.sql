@@ -197,8 +197,12 @@ VALUES (%(name)s, %(kind)s, %(url)s, %(schedule_minutes)s, %(max_articles)s)
 RETURNING *;
 
 -- list_sources --
--- Every source, by name.
-SELECT * FROM sources ORDER BY name;
+-- Every source, by name, and whether a live session is fetching it now.
+SELECT s.*, (s.claimed_until >= now() AND EXISTS (
+           SELECT 1 FROM pg_stat_activity a
+           WHERE a.pid = s.claimed_by_pid AND a.backend_start = s.claimed_by_start))
+       IS TRUE AS being_fetched
+FROM sources s ORDER BY s.name;
 
 -- get_source --
 -- One source by name.
@@ -214,13 +218,63 @@ SELECT * FROM sources
 WHERE enabled AND (next_due_at IS NULL OR next_due_at <= now())
 ORDER BY next_due_at NULLS FIRST, name;
 
+-- claim_source --
+-- Claim the next source this run may fetch, under a row lock that concurrent claimers skip: due
+-- (or any enabled one with every_source, or one of the named ones), not done by this run yet
+-- (in `done`, or checked since the run began at checked_before: another lane did it),
+-- and not held by a live claim of another session. The claim holds until the lease runs out or
+-- the claiming session ends. Returns the source, or nothing when none is left.
+WITH next AS (
+    SELECT s.id FROM sources s
+    WHERE (s.enabled OR %(names)s::text[] IS NOT NULL)
+      AND (%(names)s::text[] IS NULL OR s.name = ANY(%(names)s::text[]))
+      AND (%(every_source)s OR %(names)s::text[] IS NOT NULL
+           OR s.next_due_at IS NULL OR s.next_due_at <= now())
+      AND NOT s.id = ANY(%(done)s::bigint[])
+      AND (%(checked_before)s::timestamptz IS NULL OR s.last_checked_at IS NULL
+           OR s.last_checked_at < %(checked_before)s::timestamptz)
+      AND (s.claimed_until IS NULL OR s.claimed_until < now()
+           OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                          WHERE a.pid = s.claimed_by_pid AND a.backend_start = s.claimed_by_start))
+    ORDER BY s.next_due_at NULLS FIRST, s.name
+    LIMIT 1
+    FOR UPDATE OF s SKIP LOCKED
+)
+UPDATE sources s
+SET claimed_until = now() + make_interval(secs => %(lease_s)s),
+    claimed_by_pid = a.pid, claimed_by_start = a.backend_start
+FROM next, pg_stat_activity a
+WHERE s.id = next.id AND a.pid = pg_backend_pid()
+RETURNING s.*;
+
+-- held_sources --
+-- Which of the named sources another live session holds now.
+SELECT s.name FROM sources s
+WHERE s.name = ANY(%(names)s::text[]) AND s.claimed_until >= now()
+  AND s.claimed_by_pid <> pg_backend_pid()
+  AND EXISTS (SELECT 1 FROM pg_stat_activity a
+              WHERE a.pid = s.claimed_by_pid AND a.backend_start = s.claimed_by_start);
+
+-- release_source --
+-- Give a claimed source back without recording a check (the run stopped before checking it).
+UPDATE sources SET claimed_until = NULL, claimed_by_pid = NULL, claimed_by_start = NULL
+WHERE id = %(source_id)s AND claimed_by_pid = pg_backend_pid();
+
 -- mark_source_checked --
--- Record a check of a source and when it is next due.
+-- Record a check of a source, release its claim, and set when it is next due: its schedule, or
+-- after failures in a row, its schedule times 2^(failures-1), at most a day (never less than
+-- its schedule).
 UPDATE sources
 SET last_checked_at = now(),
-    next_due_at = now() + make_interval(mins => schedule_minutes),
+    consecutive_failures = CASE WHEN %(status)s = 'failed' THEN consecutive_failures + 1 ELSE 0 END,
+    next_due_at = now() + make_interval(mins => CASE
+        WHEN %(status)s = 'failed' THEN greatest(schedule_minutes,
+            least(schedule_minutes * power(2, least(consecutive_failures, 20))::bigint,
+                  %(max_backoff_minutes)s))::integer
+        ELSE schedule_minutes END),
     last_status = %(status)s,
-    last_error = %(error)s
+    last_error = %(error)s,
+    claimed_until = NULL, claimed_by_pid = NULL, claimed_by_start = NULL
 WHERE id = %(source_id)s;
 
 -- source_fetches --
@@ -447,3 +501,7 @@ WHERE claim_id = ANY (%(claim_ids)s::bigint[]) AND model = %(model)s;
 -- families_of --
 -- The family of each of these claims (claims in no family are absent).
 SELECT id, family_id FROM claims WHERE id = ANY (%(claim_ids)s::bigint[]) AND family_id IS NOT NULL;
+
+-- database_now --
+-- The database's clock (runs on several machines compare times by it).
+SELECT now() AS now;

@@ -414,11 +414,65 @@ def due_sources(conn: Connection) -> list[Source]:
     return [Source.from_row(row) for row in rows]
 
 
+MAX_BACKOFF_MINUTES = 24 * 60  # a source failing for days is still tried once a day
+
+
 def mark_source_checked(conn: Connection, source_id: int, status: str, error: str | None) -> None:
+    """Record a check, release the source's claim, and set its next check (backing off while
+    it keeps failing)."""
     with conn.transaction():
         _run(
-            conn, "mark_source_checked", {"source_id": source_id, "status": status, "error": error}
+            conn,
+            "mark_source_checked",
+            {
+                "source_id": source_id,
+                "status": status,
+                "error": error,
+                "max_backoff_minutes": MAX_BACKOFF_MINUTES,
+            },
         )
+
+
+def claim_source(
+    conn: Connection,
+    *,
+    names: Sequence[str] | None = None,
+    every_source: bool = False,
+    done: Sequence[int] = (),
+    checked_before: datetime | None = None,
+    lease_s: float = 3600.0,
+) -> Source | None:
+    """Claim the next source to fetch (due ones; or the named ones, or every enabled one), one
+    no other live session holds, and not in `done`; None when none is left. The claim lasts until
+    mark_source_checked or release_source, the lease's end, or this session's end."""
+    with wrap_exceptions(), conn.transaction():
+        rows = _run(
+            conn,
+            "claim_source",
+            {
+                "names": list(names) if names else None,
+                "every_source": every_source,
+                "done": list(done),
+                "checked_before": checked_before,
+                "lease_s": lease_s,
+            },
+        )
+    return Source.from_row(rows[0]) if rows else None
+
+
+def database_now(conn: Connection) -> datetime:
+    now: datetime = _read(conn, "database_now", {})[0]["now"]
+    return now
+
+
+def held_sources(conn: Connection, names: Sequence[str]) -> list[str]:
+    """Which of these sources another live session is fetching now."""
+    return [r["name"] for r in _read(conn, "held_sources", {"names": list(names)})]
+
+
+def release_source(conn: Connection, source_id: int) -> None:
+    with wrap_exceptions(), conn.transaction():
+        _run(conn, "release_source", {"source_id": source_id})
 
 
 def source_fetches(conn: Connection, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
