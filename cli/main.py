@@ -28,6 +28,7 @@ from cli.alerts import add_alerts_parser, cmd_alerts
 from cli.bench import add_bench_parser, cmd_bench
 from cli.dashboards import add_dashboards_parser, cmd_dashboards
 from cli.evaluate import add_eval_parser, cmd_eval
+from cli.operations import add_doctor_parser, cmd_doctor, db_maintenance
 from cli.review import (
     add_factchecks_parser,
     add_review_parser,
@@ -39,6 +40,7 @@ from cli.review import (
     cmd_users,
 )
 from cli.sources import add_sources_parser, cmd_sources
+from cli.stack import add_stack_parsers, cmd_down, cmd_serve, cmd_status, cmd_up
 from cli.terminal import (
     EXIT_ERROR,
     EXIT_FAILURES,
@@ -172,12 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db.add_argument(
         "action",
-        choices=("status", "start", "stop", "url", "reader-role"),
-        help="status: say whether it runs; start/stop it; url: print its URL; reader-role NAME: "
+        choices=("status", "start", "stop", "url", "migrate", "backup", "restore", "reader-role"),
+        help="status: say whether it runs; start/stop it; url: print its URL; migrate: apply "
+        "the schema migrations not applied yet; backup PATH: dump the whole database to a file "
+        "(pg_dump's custom format); restore PATH: replace the database's contents with a "
+        "backup's, in one transaction (stop the stack first); reader-role NAME: "
         "create a login role that can read the `reporting` views and nothing else (for "
         "Metabase, Grafana or Superset), or give an existing one a new password",
     )
-    db.add_argument("name", nargs="?", metavar="NAME", help="the role of reader-role")
+    db.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME_OR_PATH",
+        help="the role of reader-role; the file of backup and restore",
+    )
+    db.add_argument(
+        "--yes", action="store_true", help="restore: do not ask before replacing the database"
+    )
     db.add_argument(
         "--password-stdin",
         action="store_true",
@@ -199,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_web_parser(commands)
     add_eval_parser(commands)
     add_bench_parser(commands)
+    add_stack_parsers(commands)
+    add_doctor_parser(commands)
     return parser
 
 
@@ -341,8 +356,8 @@ def run_ingest(
     if source is not None:
         check_source_name(source)
     resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
-    prefect_defaults()
-    print("starting the ingest flow (Prefect local mode)...", file=sys.stderr, flush=True)
+    mode = prefect_defaults()
+    print(f"starting the ingest flow ({mode})...", file=sys.stderr, flush=True)
     from flows.ingest import ingest_flow
 
     return ingest_flow(list(targets), source=source, published=published, show_progress=True)
@@ -467,8 +482,8 @@ def _cmd_families(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_rematch(args: argparse.Namespace, settings: Settings) -> int:
     resolve_database_url(settings)
-    prefect_defaults()
-    print("starting the rematch flow (Prefect local mode)...", file=sys.stderr, flush=True)
+    mode = prefect_defaults()
+    print(f"starting the rematch flow ({mode})...", file=sys.stderr, flush=True)
     from flows.rematch import rematch_flow
 
     started = time.monotonic()
@@ -532,6 +547,8 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "reader-role":
         return _reader_role(args, settings)
+    if args.action in ("backup", "restore", "migrate"):
+        return db_maintenance(args, settings)
     if settings.database_url:
         if args.action in ("start", "stop"):
             raise InputError("DATABASE_URL is set: claimtrack does not manage that server")
@@ -634,6 +651,11 @@ _HANDLERS = {
     "web": cmd_web,
     "eval": cmd_eval,
     "bench": cmd_bench,
+    "up": cmd_up,
+    "down": cmd_down,
+    "status": cmd_status,
+    "serve": cmd_serve,
+    "doctor": cmd_doctor,
 }
 
 

@@ -181,8 +181,8 @@ def run_sources(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError(
                 f"no source named {', '.join(missing)} (see `claimtrack sources list`)"
             )
-    prefect_defaults()
-    print("starting the ingest_sources flow (Prefect local mode)...", file=sys.stderr, flush=True)
+    mode = prefect_defaults()
+    print(f"starting the ingest_sources flow ({mode})...", file=sys.stderr, flush=True)
     from flows.ingest import ingest_sources_flow
 
     started = time.monotonic()

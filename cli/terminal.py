@@ -13,8 +13,17 @@ EXIT_FAILURES = 1
 EXIT_ERROR = 2
 
 
-def prefect_defaults() -> None:
-    """Quiet, offline-friendly Prefect defaults; the user's environment wins."""
+def prefect_defaults() -> str:
+    """Quiet, offline-friendly Prefect defaults (the user's environment wins), and the server
+    flows report to: PREFECT_API_URL, else the server of `claimtrack up` when it runs, else a
+    temporary one. Says which."""
+    from schemas.settings import get_settings
+    from tasks.operations.stack import running_prefect_api
+
+    if not os.environ.get("PREFECT_API_URL"):
+        running = running_prefect_api(get_settings())
+        if running:
+            os.environ["PREFECT_API_URL"] = running
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # claimtrack reports each failed target itself, in one line; Prefect's task tracebacks are noise
@@ -22,6 +31,8 @@ def prefect_defaults() -> None:
     # a flow that stops (lost database, interrupt) is reported by our one error line
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    api = os.environ.get("PREFECT_API_URL")
+    return f"Prefect server at {api}" if api else "Prefect local mode: a temporary server"
 
 
 def print_report(report: IngestReport, seconds: float) -> None:

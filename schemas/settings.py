@@ -296,6 +296,41 @@ class Settings(BaseSettings):
             "session of the run that holds it (a crash or kill frees it at once)."
         ),
     )
+    ingest_schedule: str = Field(
+        default="*/5 * * * *",
+        pattern=r"^\S+( \S+){4}$",
+        description=(
+            "When `claimtrack serve` (and `claimtrack up`) run the ingest-due-sources "
+            "deployment: a cron line in UTC. Each source is fetched only when due by its own "
+            "--every; this is how often claimtrack looks."
+        ),
+    )
+    prefect_port: int = Field(
+        default=4200,
+        ge=1,
+        le=65535,
+        description="Port of the Prefect server `claimtrack up` starts (on 127.0.0.1).",
+    )
+    web_port: int = Field(
+        default=8000,
+        ge=1,
+        le=65535,
+        description="Port of the web app `claimtrack up` starts (on 127.0.0.1).",
+    )
+    prefect_database_url: str | None = Field(
+        default=None,
+        description=(
+            "Where the Prefect server of `claimtrack up` keeps its state (a SQLAlchemy URL, "
+            "postgresql+asyncpg://...). Unset: database `prefect` on claimtrack's own server."
+        ),
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description=(
+            "How progress and errors are written to stderr: text for people, or json (one "
+            "object a line, with time, level, event and fields) for log collectors."
+        ),
+    )
     review_lease_s: int = Field(
         default=600,
         ge=10,

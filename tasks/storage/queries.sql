@@ -505,3 +505,12 @@ SELECT id, family_id FROM claims WHERE id = ANY (%(claim_ids)s::bigint[]) AND fa
 -- database_now --
 -- The database's clock (runs on several machines compare times by it).
 SELECT now() AS now;
+
+-- prune_fetch_log --
+-- Delete a batch of fetch-log lines older than keep_days, oldest first; returns their ids.
+WITH old AS (
+    SELECT id FROM fetch_log
+    WHERE created_at < now() - make_interval(days => %(keep_days)s)
+    ORDER BY id LIMIT %(batch)s
+)
+DELETE FROM fetch_log f USING old WHERE f.id = old.id RETURNING f.id;

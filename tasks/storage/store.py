@@ -465,6 +465,17 @@ def database_now(conn: Connection) -> datetime:
     return now
 
 
+def prune_fetch_log(conn: Connection, keep_days: int, batch: int = 10_000) -> int:
+    """Delete fetch-log lines older than `keep_days`, a batch per transaction; how many."""
+    deleted = 0
+    while True:
+        with wrap_exceptions(), conn.transaction():
+            done = len(_run(conn, "prune_fetch_log", {"keep_days": keep_days, "batch": batch}))
+        deleted += done
+        if done < batch:
+            return deleted
+
+
 def held_sources(conn: Connection, names: Sequence[str]) -> list[str]:
     """Which of these sources another live session is fetching now."""
     return [r["name"] for r in _read(conn, "held_sources", {"names": list(names)})]

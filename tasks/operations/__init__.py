@@ -1,0 +1,1 @@
+"""Running claimtrack in production: the local stack, health checks, backups."""
