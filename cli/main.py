@@ -58,6 +58,7 @@ from tasks.fetching import credentials
 from tasks.fetching.credentials import mask_password
 from tasks.fetching.fetch import check_target, is_url
 from tasks.fetching.sources import check_source_name
+from tasks.logs import log_line
 from tasks.storage import embedded_server, store
 from tasks.storage.database import open_database, resolve_database_url
 
@@ -338,7 +339,7 @@ def _report(exc: BaseException) -> int:
 
 def _error(message: str) -> None:
     one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    print(f"claimtrack: error: {one_line}", file=sys.stderr)
+    log_line(f"claimtrack: error: {one_line}", event="error", level="error", error=one_line)
 
 
 def run_ingest(
@@ -357,7 +358,7 @@ def run_ingest(
         check_source_name(source)
     resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
     mode = prefect_defaults()
-    print(f"starting the ingest flow ({mode})...", file=sys.stderr, flush=True)
+    log_line(f"starting the ingest flow ({mode})...", event="flow.starting", flow="ingest")
     from flows.ingest import ingest_flow
 
     return ingest_flow(list(targets), source=source, published=published, show_progress=True)
@@ -483,7 +484,7 @@ def _cmd_families(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_rematch(args: argparse.Namespace, settings: Settings) -> int:
     resolve_database_url(settings)
     mode = prefect_defaults()
-    print(f"starting the rematch flow ({mode})...", file=sys.stderr, flush=True)
+    log_line(f"starting the rematch flow ({mode})...", event="flow.starting", flow="rematch")
     from flows.rematch import rematch_flow
 
     started = time.monotonic()

@@ -14,6 +14,7 @@ from schemas.records import Source
 from schemas.settings import Settings
 from tasks.errors import InputError
 from tasks.fetching.sources import SOURCE_KINDS, check_source_name, check_source_url
+from tasks.logs import log_line
 from tasks.storage import store
 from tasks.storage.database import Connection, open_database, resolve_database_url
 
@@ -182,7 +183,11 @@ def run_sources(args: argparse.Namespace, settings: Settings) -> int:
                 f"no source named {', '.join(missing)} (see `claimtrack sources list`)"
             )
     mode = prefect_defaults()
-    print(f"starting the ingest_sources flow ({mode})...", file=sys.stderr, flush=True)
+    log_line(
+        f"starting the ingest_sources flow ({mode})...",
+        event="flow.starting",
+        flow="ingest_sources",
+    )
     from flows.ingest import ingest_sources_flow
 
     started = time.monotonic()

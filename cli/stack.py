@@ -6,11 +6,11 @@ import argparse
 import asyncio
 import json
 import os
-import sys
 
 from cli.terminal import prefect_defaults, print_table
 from schemas.settings import Settings
 from tasks.errors import ConfigurationError
+from tasks.logs import log_line
 from tasks.operations import stack
 
 
@@ -71,7 +71,7 @@ def add_stack_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    log_line(line, event="stack")
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from argparse import ArgumentTypeError
 from collections.abc import Sequence
+from typing import Any
 
 from schemas.records import IngestReport
+from tasks.logs import log_line, prefect_json_logging
 
 EXIT_FAILURES = 1
 EXIT_ERROR = 2
@@ -31,6 +32,7 @@ def prefect_defaults() -> str:
     # a flow that stops (lost database, interrupt) is reported by our one error line
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    prefect_json_logging()
     api = os.environ.get("PREFECT_API_URL")
     return f"Prefect server at {api}" if api else "Prefect local mode: a temporary server"
 
@@ -40,10 +42,16 @@ def print_report(report: IngestReport, seconds: float) -> None:
     for outcome in report.outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(
+    by_status: dict[str, Any] = {f"targets_{status}": n for status, n in counts.items()}
+    log_line(
         f"run {report.run_id}: {summary}; {report.claims_added} new claims, "
         f"{report.flags_added} new flags in {seconds:.1f} s",
-        file=sys.stderr,
+        event="run.finished",
+        run_id=report.run_id,
+        **by_status,
+        claims_added=report.claims_added,
+        flags_added=report.flags_added,
+        seconds=round(seconds, 2),
     )
 
 

@@ -6,7 +6,6 @@ honour the server's Retry-After; Prefect adds run records, names and one task pe
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 
 from prefect import flow, task
@@ -23,14 +22,15 @@ from schemas.records import IngestReport, Source, TargetOutcome
 from schemas.settings import get_settings
 from tasks.fetching.fetch import Fetcher
 from tasks.ingest import claim_and_ingest, ingest_source, ingest_targets
+from tasks.logs import log_line
 from tasks.storage import store
 from tasks.storage.database import Connection, open_database
 
 
 def print_outcome(outcome: TargetOutcome) -> None:
     """One progress line on stderr per target, so stdout stays clean for data."""
+    reason = outcome.reason.removeprefix(f"{outcome.target}: ")
     if outcome.status == "failed":
-        reason = outcome.reason.removeprefix(f"{outcome.target}: ")
         line = f"failed     {outcome.target}: {reason}"
     elif outcome.status == "unchanged":
         line = f"unchanged  {outcome.target} ({outcome.reason or 'already stored'})"
@@ -39,7 +39,17 @@ def print_outcome(outcome: TargetOutcome) -> None:
             f"ingested   {outcome.target}: {outcome.claims_added} claims, "
             f"{outcome.flags_added} flags" + (f" ({outcome.reason})" if outcome.reason else "")
         )
-    print(line, file=sys.stderr, flush=True)
+    log_line(
+        line,
+        event=f"target.{outcome.status}",
+        level="warning" if outcome.status == "failed" else "info",
+        target=outcome.target,
+        reason=reason or None,
+        article_id=outcome.article_id,
+        claims_added=outcome.claims_added,
+        flags_added=outcome.flags_added,
+        http_status=outcome.http_status,
+    )
 
 
 @flow(name="ingest", flow_run_name=ingest_run_name)
@@ -158,7 +168,11 @@ def ingest_sources_flow(
             publish_run(conn, report)
         if names:
             for name in store.held_sources(conn, names):
-                print(f"skipped    {name}: another run is fetching it", file=sys.stderr)
+                log_line(
+                    f"skipped    {name}: another run is fetching it",
+                    event="source.skipped",
+                    source=name,
+                )
     name_flow_run(describe_runs(reports, "sources"))
     send_alerts_if_any()
     return reports
