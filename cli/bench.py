@@ -101,6 +101,32 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     dashboards.add_argument("--claims", type=positive_int, default=100_000, help="default 100000")
     dashboards.add_argument("--rounds", type=positive_int, default=5, help="default 5")
 
+    load = benchmarks.add_parser(
+        "load",
+        help="reviewers and dashboard readers on the web app while an ingestion run goes on",
+        description="Fill a database of its own (claimtrack_bench_load on the same server) with "
+        "a review queue and an editor; start `claimtrack web --workers W` on a loopback port and "
+        "an ingestion run (in a process of its own) of generated news articles that goes on for "
+        "the whole time; then U users at once for S seconds: half reviewers (next item, then a "
+        "verdict), half dashboard readers (its pages, filtered and not), each pausing 0.5-1.5 s "
+        "between requests. Bounded in users, time and requests (200,000 at most); loopback "
+        "only. Ends with users= seconds= reviewer_p95_ms= reader_p95_ms= p50_ms= requests= "
+        "errors= p95_ms= ingest_articles_per_s=.",
+    )
+    load.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        metavar="DATA_DIR",
+        help="the articles' sentences from the evaluation sets there (default: the demo "
+        "stories' sentences)",
+    )
+    load.add_argument("--users", type=positive_int, default=32, help="default 32")
+    load.add_argument("--seconds", type=positive_int, default=60, help="default 60")
+    load.add_argument(
+        "--workers", type=positive_int, default=2, help="`claimtrack web --workers` (default 2)"
+    )
+
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from tasks.evaluation import benchmark
@@ -110,6 +136,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         return _bench_review(args, settings)
     if args.what == "dashboards":
         return _bench_dashboards(args, settings)
+    if args.what == "load":
+        return _bench_load(args, settings)
 
     if args.data_dir is not None and not args.data_dir.is_dir():
         print(f"claimtrack: error: {args.data_dir} is not a folder", file=sys.stderr)
@@ -185,5 +213,30 @@ def _bench_dashboards(args: argparse.Namespace, settings: Settings) -> int:
     )
     for name, times in result.page_ms.items():
         print(f"{name:>14}: p50 {statistics.median(times):8.1f} ms  max {max(times):8.1f} ms")
+    print(result.figures())
+    return 0
+
+
+def _bench_load(args: argparse.Namespace, settings: Settings) -> int:
+    from tasks.evaluation import load_bench
+    from tasks.storage.database import resolve_database_url
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise InputError(f"{args.data_dir} is not a folder")
+    result = load_bench.run(
+        resolve_database_url(settings),
+        args.users,
+        float(args.seconds),
+        args.data_dir,
+        say,
+        workers=args.workers,
+    )
+    print(
+        f"{result.tally.requests:,} requests by {result.users} users in {result.seconds:.0f} s; "
+        f"{result.ingested} articles ingested meanwhile in {result.ingest_seconds:.0f} s"
+    )
     print(result.figures())
     return 0

@@ -40,7 +40,14 @@ from cli.review import (
     cmd_users,
 )
 from cli.sources import add_sources_parser, cmd_sources
-from cli.stack import add_stack_parsers, cmd_down, cmd_serve, cmd_status, cmd_up
+from cli.stack import (
+    add_stack_parsers,
+    cmd_down,
+    cmd_serve,
+    cmd_status,
+    cmd_up,
+    ingest_in_scheduler,
+)
 from cli.terminal import (
     EXIT_ERROR,
     EXIT_FAILURES,
@@ -59,6 +66,7 @@ from tasks.fetching.credentials import mask_password
 from tasks.fetching.fetch import check_target, is_url
 from tasks.fetching.sources import check_source_name
 from tasks.logs import log_line
+from tasks.operations.stack import warm_scheduler
 from tasks.storage import embedded_server, store
 from tasks.storage.database import open_database, resolve_database_url
 
@@ -95,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="HTML or plain-text file, a folder of them, or an http(s) URL",
     )
     ingest.add_argument("--source", metavar="NAME", help="name of the outlet or feed")
+    ingest.add_argument(
+        "--here",
+        action="store_true",
+        help="run the ingest flow in this process even while `claimtrack up` runs (by default "
+        "the stack's scheduler, with its models loaded, does the work)",
+    )
     ingest.add_argument(
         "--published",
         metavar="YYYY-MM-DD",
@@ -348,15 +362,22 @@ def run_ingest(
     *,
     source: str | None = None,
     published: datetime | None = None,
+    here: bool = False,
 ) -> IngestReport:
-    """Check the targets and the database first, then run the ingest flow."""
+    """Check the targets and the database first, then run the ingest flow; while `claimtrack
+    up` runs, hand the work to its scheduler's warm process instead (unless `here`)."""
     # credentials stay in this process's memory: Prefect records the flow's parameters
-    targets = [credentials.remember(t) for t in expand_targets(targets)]
+    given = expand_targets(targets)
+    targets = [credentials.remember(t) for t in given]
+    carries_credentials = targets != given
     for target in targets:
         check_target(target)
     if source is not None:
         check_source_name(source)
-    resolve_database_url(settings)  # fail fast, before Prefect's slow start, if no database
+    database_url = resolve_database_url(settings)  # fail fast, before Prefect's slow start
+    scheduler = None if here else warm_scheduler(settings, database_url)
+    if scheduler is not None and not carries_credentials:
+        return ingest_in_scheduler(targets, settings, scheduler, source, published)
     mode = prefect_defaults()
     log_line(f"starting the ingest flow ({mode})...", event="flow.starting", flow="ingest")
     from flows.ingest import ingest_flow
@@ -381,7 +402,9 @@ def expand_targets(targets: Sequence[str]) -> list[str]:
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
-    report = run_ingest(args.targets, settings, source=args.source, published=args.published)
+    report = run_ingest(
+        args.targets, settings, source=args.source, published=args.published, here=args.here
+    )
     print_report(report, time.monotonic() - started)
     return EXIT_FAILURES if report.failed else 0
 

@@ -6,10 +6,15 @@ import argparse
 import asyncio
 import json
 import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from cli.terminal import prefect_defaults, print_table
+from schemas.records import IngestReport
 from schemas.settings import Settings
 from tasks.errors import ConfigurationError
+from tasks.fetching.fetch import is_url
 from tasks.logs import log_line
 from tasks.operations import stack
 
@@ -126,12 +131,55 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _serve(deployments: list[object], limit: int, api: str) -> int:
+    """The deployments on their schedules (each run in a process of its own), and the
+    `ingest-now` task of `claimtrack ingest` in this process, its models loaded once."""
     from prefect.runner import Runner
+    from prefect.task_worker import TaskWorker
+
+    from flows.background import ingest_now, warm_up
 
     runner = Runner(limit=limit)
     for deployment in deployments:
         await runner.add_deployment(deployment)  # type: ignore[arg-type,misc]
+    await asyncio.to_thread(warm_up)
     names = ", ".join(getattr(d, "name", "?") for d in deployments)
-    print(f"serving {len(deployments)} deployments ({names}) to {api}", flush=True)
-    await runner.start()
+    print(f"serving {len(deployments)} deployments ({names}) and ingest-now to {api}", flush=True)
+    worker = TaskWorker(ingest_now, limit=2)
+    await asyncio.gather(runner.start(), worker.start())  # type: ignore[arg-type]
     return 0
+
+
+def ingest_in_scheduler(
+    targets: Sequence[str],
+    settings: Settings,
+    scheduler: tuple[str, int],
+    source: str | None,
+    published: datetime | None,
+) -> IngestReport:
+    """Hand an ingestion to the stack's scheduler (the `ingest-now` background task) and wait
+    for its report, printing each target's outcome."""
+    api, pid = scheduler
+    os.environ["PREFECT_API_URL"] = api
+    os.environ["PREFECT_RESULTS_LOCAL_STORAGE_PATH"] = str(stack.result_storage(settings))
+    prefect_defaults()
+    log_line(
+        f"handing the ingestion to the stack's scheduler (pid {pid}, Prefect server at {api})...",
+        event="flow.starting",
+        flow="ingest-now",
+    )
+    from flows.background import ingest_now
+    from flows.ingest import print_outcome
+
+    absolute = [t if is_url(t) else str(Path(t).resolve()) for t in targets]
+    future = ingest_now.delay(absolute, source, published)
+    while not future.state.is_final():
+        future.wait(timeout=1)
+        if not stack.alive(pid):
+            raise ConfigurationError(
+                "the stack's scheduler stopped during the ingestion; `claimtrack up` restarts "
+                "it, and a rerun picks up what was not stored"
+            )
+    report: IngestReport = future.result()
+    for outcome in report.outcomes:
+        print_outcome(outcome)
+    return report

@@ -83,19 +83,25 @@ DEPLOYMENTS: tuple[Scheduled, ...] = (
 )
 
 
+def schedule(when: str) -> Any:
+    """A Prefect schedule: every N seconds for a number, else a cron line in UTC."""
+    from prefect.schedules import Cron, Interval
+
+    return Interval(int(when)) if when.isdigit() else Cron(when, timezone="UTC")
+
+
 def runner_deployments(
     only: set[str] | None = None, crons: Mapping[str, str] | None = None
 ) -> list[Any]:
     """The deployments as Prefect RunnerDeployments, for a Runner to serve; `crons` replaces
-    the schedules of the deployments it names."""
+    the schedules of the deployments it names (a cron line, or a number of seconds)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-    from prefect.schedules import Cron
 
     chosen = [d for d in DEPLOYMENTS if only is None or d.name in only]
     return [
         d.load().to_deployment(
             name=d.name,
-            schedules=[Cron((crons or {}).get(d.name, d.cron), timezone="UTC")],
+            schedules=[schedule((crons or {}).get(d.name, d.cron))],
             parameters=dict(d.parameters),
             tags=list(d.tags),
             description=d.description,

@@ -298,11 +298,11 @@ class Settings(BaseSettings):
     )
     ingest_schedule: str = Field(
         default="*/5 * * * *",
-        pattern=r"^\S+( \S+){4}$",
+        pattern=r"^(\S+( \S+){4}|[1-9][0-9]*)$",
         description=(
             "When `claimtrack serve` (and `claimtrack up`) run the ingest-due-sources "
-            "deployment: a cron line in UTC. Each source is fetched only when due by its own "
-            "--every; this is how often claimtrack looks."
+            "deployment: a cron line in UTC, or a number of seconds between runs. Each source "
+            "is fetched only when due by its own --every; this is how often claimtrack looks."
         ),
     )
     prefect_port: int = Field(

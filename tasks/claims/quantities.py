@@ -87,6 +87,11 @@ _BASE_UNITS: dict[str, tuple[str, str]] = {
 }
 
 
+def preload_units() -> None:
+    """Build the unit table now (a long-running process does it before its first article)."""
+    _units_by_pattern()
+
+
 @lru_cache(maxsize=1)
 def _units_by_pattern() -> list[tuple[re.Pattern[str], Unit, str]]:
     """Each written unit's pattern, its conversion to the base unit (from pint, loaded on first

