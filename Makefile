@@ -33,7 +33,7 @@ browser:
 		echo "no chromium: the browser tests will be skipped (apt-get install -y chromium)"
 
 test: lint browser
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/pytest
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import random
+import signal
 import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,10 +105,18 @@ def stored_claims(conn: Connection) -> int:
     return int(_bench(conn, "count_claims", {})[0]["n"])
 
 
+def _default_signals() -> None:
+    # a pool worker forked from the CLI inherits its SIGTERM handler, which needs the worker's
+    # Python to run; blocked on the pool's queue lock when the pool is terminated (its caller
+    # stopped early), it never did, and the pool waited for it for ever
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
 def analyse_all(texts: Sequence[str], say: Say) -> Iterator[CorpusClaim]:
     """Analyse on every core, in order, reporting progress."""
     workers = max(1, os.cpu_count() or 1)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_default_signals) as pool:
         for done, claim in enumerate(pool.imap(analyse, texts, chunksize=500), start=1):
             if done % 50_000 == 0:
                 say(f"  analysed {done:,} of {len(texts):,} sentences")
@@ -238,7 +247,10 @@ def run(
         ids = [row["id"] for row in rows]
         _FRAMES[:] = [row["frame"] for row in rows]
         del rows
-        with multiprocessing.get_context("fork").Pool(max(1, os.cpu_count() or 1)) as pool:
+        workers = max(1, os.cpu_count() or 1)
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=_default_signals
+        ) as pool:
             all_hits = pool.map(_scan, [q.frame for q in query_claims])
 
         meaning = None

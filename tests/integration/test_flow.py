@@ -1,4 +1,5 @@
-"""The Prefect flow itself, in Prefect's local mode, and `claimtrack ingest` end to end."""
+"""The Prefect flow itself, and `claimtrack ingest` end to end, reporting to a Prefect server
+(local mode, with its temporary server, is test_interrupts')."""
 
 import json
 
@@ -12,11 +13,12 @@ from tests.integration.test_cli import claimtrack
 pytestmark = [pytest.mark.integration, pytest.mark.prefect]
 
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
+@pytest.fixture
+def prefect_harness(prefect_api):
+    """The flow in this process, reporting to the tests' Prefect server."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
         yield
 
 
@@ -50,9 +52,9 @@ def test_ingest_flow_runs_the_demo_articles(prefect_harness, env_database, monke
     assert {o.status for o in again.outcomes} == {"unchanged"}
 
 
-def test_ingest_command_then_flags_jsonl(db_url):
+def test_ingest_command_then_flags_jsonl(db_url, prefect_api):
     articles = sorted(str(p) for p in (FIXTURES / "articles").glob("*.html"))
-    env = {"DATABASE_URL": db_url}
+    env = {"DATABASE_URL": db_url, "PREFECT_API_URL": prefect_api}
     result = claimtrack("ingest", *articles, "--source", "fixtures", env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "3 ingested" in result.stderr
@@ -61,20 +63,21 @@ def test_ingest_command_then_flags_jsonl(db_url):
     assert "repeat" in kinds and "contradiction" in kinds
 
 
-def test_ingest_command_reports_failures_with_a_non_zero_exit(db_url):
-    env = {"DATABASE_URL": db_url}
+def test_ingest_command_reports_failures_with_a_non_zero_exit(db_url, prefect_api):
+    env = {"DATABASE_URL": db_url, "PREFECT_API_URL": prefect_api}
     result = claimtrack("ingest", "http://127.0.0.1:9/gone", env=env, timeout=300)
     assert result.returncode == 1
     assert "failed     http://127.0.0.1:9/gone: " in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_sources_commands_end_to_end(db_url):
+def test_sources_commands_end_to_end(db_url, prefect_api):
     from tests.newsserver import BAD, GOOD, news_site
 
     with news_site() as site:
         env = {
             "DATABASE_URL": db_url,
+            "PREFECT_API_URL": prefect_api,
             "CLAIMTRACK_ALLOW_HOSTS": f"127.0.0.1:{site.port}",
             "CLAIMTRACK_FETCH_TIMEOUT_S": "0.5",
             "CLAIMTRACK_FETCH_HOST_DELAY_S": "0",
@@ -97,8 +100,8 @@ def test_sources_commands_end_to_end(db_url):
         assert missing.returncode == 2 and "no source named" in missing.stderr
 
 
-def test_rematch_command(db_url):
-    env = {"DATABASE_URL": db_url}
+def test_rematch_command(db_url, prefect_api):
+    env = {"DATABASE_URL": db_url, "PREFECT_API_URL": prefect_api}
     articles = sorted(str(p) for p in (FIXTURES / "articles").glob("*.html"))
     assert claimtrack("ingest", *articles, env=env, timeout=300).returncode == 0
     before = claimtrack("flags", "--format", "jsonl", env=env).stdout
