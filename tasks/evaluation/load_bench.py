@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import queue
 import random
 import statistics
 import tempfile
@@ -192,6 +193,24 @@ async def _users(base: str, tokens: list[str], readers: int, seconds: float) -> 
     return tally
 
 
+def _ingestion_result(ingestion: Any, result: Any) -> tuple[int, float]:
+    """What the ingestion process reports once it finishes its batch; a clear error when it
+    died instead."""
+    ends = time.monotonic() + 600
+    while time.monotonic() < ends:
+        try:
+            found: tuple[int, float] = result.get(timeout=1)
+            ingestion.join(timeout=60)
+            return found
+        except queue.Empty:
+            if not ingestion.is_alive():
+                raise RuntimeError(
+                    f"the ingestion process ended with exit code {ingestion.exitcode} "
+                    "before reporting"
+                ) from None
+    raise RuntimeError("the ingestion process did not finish its last batch in 10 minutes")
+
+
 def run(
     server_url: str,
     users: int,
@@ -228,8 +247,7 @@ def run(
             tally = asyncio.run(_users(base, tokens, readers, seconds))
             elapsed = time.perf_counter() - started
             stop.set()
-            ingested, ingest_seconds = result.get(timeout=600)
-            ingestion.join(timeout=60)
+            ingested, ingest_seconds = _ingestion_result(ingestion, result)
         finally:
             stop.set()
             if ingestion.is_alive():

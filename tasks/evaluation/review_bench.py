@@ -64,7 +64,7 @@ def _free_port() -> int:
 def prepare(url: str, items: int, reviewers: int, say: Say) -> list[str]:
     """The database filled and queued; the reviewers' tokens."""
     with connect(url) as conn:
-        say(f"filling {DATABASE} with {items:,} queued claims")
+        say(f"filling {conn.info.dbname} with {items:,} queued claims")
         with conn.transaction():
             store.run_query(conn, "clear", {}, SQL)
             store.run_query(conn, "fill", {"items": items}, SQL)

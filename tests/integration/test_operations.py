@@ -107,3 +107,13 @@ def test_the_task_runner_setting_picks_prefects_runner():
     assert isinstance(task_runner_for(Settings(task_runner="processes"), 2), ProcessPoolTaskRunner)
     with pytest.raises(ConfigurationError, match="pip install prefect-dask"):
         task_runner_for(Settings(task_runner="dask"), 2)
+
+
+def test_bench_load_runs_users_and_an_ingestion_and_ends_with_its_figures(db_url, tmp_path):
+    env = {"DATABASE_URL": db_url, "CLAIMTRACK_HOME": str(tmp_path)}
+    ran = claimtrack("bench", "load", "--users", "4", "--seconds", "4", env=env, timeout=240)
+    assert ran.returncode == 0, ran.stderr
+    figures = dict(pair.split("=") for pair in ran.stdout.strip().splitlines()[-1].split())
+    assert list(figures)[-4:] == ["requests", "errors", "p95_ms", "ingest_articles_per_s"]
+    assert int(figures["requests"]) > 4 and figures["errors"] == "0"
+    assert float(figures["ingest_articles_per_s"]) > 0
