@@ -14,10 +14,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.prefect]
 
 
 @pytest.fixture
-def prefect_harness(prefect_api):
-    """The flow in this process, reporting to the tests' Prefect server."""
+def prefect_harness(prefect_api, monkeypatch):
+    """The flow in this process (and the processes of a process task runner), reporting to the
+    tests' Prefect server."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
     with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
         yield
 
@@ -117,3 +119,50 @@ def test_rematch_command(db_url, prefect_api):
         (r["claim_id"], r["matched_claim_id"], r["kind"])
         for r in map(json.loads, before.splitlines())
     )
+
+
+@pytest.mark.parametrize("runner", ["threads", "processes"])
+def test_sources_run_in_parallel_lanes_on_the_task_runner(
+    runner, prefect_harness, env_database, monkeypatch, tmp_path
+):
+    from flows.ingest import ingest_sources_flow
+    from tasks.storage import store
+    from tasks.storage.database import connect
+    from tests.integration.test_hostile_runs import feed, story
+    from tests.scriptedserver import page, scripted_site
+
+    with scripted_site() as site:
+        towns = ("Kestrel Dale", "Harlow Bay", "Fennick Point", "Ashby Moor")
+        for n, town in enumerate(towns):
+            site.routes[f"/s{n}"] = page(
+                story(f"The council said the {town} bridge will cost ${400 + n} million to build.")
+            )
+            listed = [f"/s{n}", f"/s{(n + 1) % len(towns)}"]  # each story in two feeds
+            site.routes[f"/f{n}.xml"] = page(feed(site, listed), "application/rss+xml")
+        for name, value in {
+            "CLAIMTRACK_PARALLEL_SOURCES": "2",
+            "CLAIMTRACK_TASK_RUNNER": runner,
+            "CLAIMTRACK_ALLOW_HOSTS": f"127.0.0.1:{site.port}",
+            "CLAIMTRACK_RESPECT_ROBOTS": "false",
+            "CLAIMTRACK_HOME": str(tmp_path),
+        }.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        with connect(env_database) as conn:
+            for n in range(len(towns)):
+                store.add_source(
+                    conn,
+                    name=f"f{n}",
+                    kind="feed",
+                    url=site.url(f"/f{n}.xml"),
+                    schedule_minutes=60,
+                    max_articles=5,
+                )
+        reports = ingest_sources_flow()
+        assert len(reports) == len(towns)  # every source once, over two lanes
+        assert all(site.hits[f"/f{n}.xml"] == 1 for n in range(len(towns)))
+        with connect(env_database) as conn:
+            assert store.counts(conn)["articles"] == len(towns)
+            assert all(s.last_status == "ok" for s in store.list_sources(conn))
+        if runner == "threads":  # (each process of the other runner loads every model)
+            assert ingest_sources_flow() == []  # nothing is due any more
