@@ -23,25 +23,9 @@ def ingest_now(
 ) -> IngestReport:
     """Ingest these files and URLs as `claimtrack ingest` does, with the run's summary and
     alerts, in the process that serves this task."""
-    from flows.ingest import publish_run, send_alerts_if_any
-    from schemas.settings import get_settings
-    from tasks.fetching.fetch import Fetcher
-    from tasks.ingest import ingest_targets
-    from tasks.storage.database import open_database
+    from flows.ingest import ingest_and_publish
 
-    settings = get_settings()
-    with open_database(settings) as conn, Fetcher(settings) as fetcher:
-        report = ingest_targets(
-            conn,
-            targets,
-            settings=settings,
-            fetch=fetcher.fetch,
-            source=source,
-            published=published,
-        )
-        publish_run(conn, report)
-    send_alerts_if_any()
-    return report
+    return ingest_and_publish(targets, source, published)
 
 
 def warm_up() -> None:

@@ -60,6 +60,19 @@ def ingest_flow(
     show_progress: bool = False,
 ) -> IngestReport:
     """Fetch articles, extract their claims, store them and flag repeats and contradictions."""
+    report = ingest_and_publish(targets, source, published, show_progress)
+    name_flow_run(describe_runs([report], "articles"))
+    return report
+
+
+def ingest_and_publish(
+    targets: list[str],
+    source: str | None = None,
+    published: datetime | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """An ingest run, its summary artifact and events, then its alerts (the `ingest` flow's
+    work, and the `ingest-now` task's)."""
     settings = get_settings()
     with open_database(settings) as conn, Fetcher(settings) as fetcher:
         report = ingest_targets(
@@ -72,7 +85,6 @@ def ingest_flow(
             progress=print_outcome if show_progress else None,
         )
         publish_run(conn, report)
-    name_flow_run(describe_runs([report], "articles"))
     send_alerts_if_any()
     return report
 

@@ -115,14 +115,8 @@ def _write_pids(
 
 
 def alive(pid: int | None) -> bool:
-    if not pid:
+    if not pid or not embedded_server.pid_alive(pid):
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     # a zombie (ended, not yet reaped by its parent) is not running
     try:
         with open(f"/proc/{pid}/stat") as handle:

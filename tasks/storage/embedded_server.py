@@ -44,7 +44,7 @@ class ServerState:
         return f"postgresql://{POSTGRES_USER}@/{database}?host={host}&port={self.port}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -65,7 +65,7 @@ def read_state(data_dir: Path) -> ServerState:
     if len(lines) < 8:
         return ServerState(data_dir, initialised, False, None, None, None)
     pid = int(lines[0])
-    running = _pid_alive(pid) and lines[7].strip() == "ready"
+    running = pid_alive(pid) and lines[7].strip() == "ready"
     socket_dir = Path(lines[4].strip()) if lines[4].strip() else None
     port = int(lines[3]) if lines[3].strip() else None
     return ServerState(data_dir, initialised, running, pid, socket_dir, port)

@@ -17,10 +17,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.prefect]
 def prefect_harness(prefect_api, monkeypatch):
     """The flow in this process (and the processes of a process task runner), reporting to the
     tests' Prefect server."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
     monkeypatch.setenv("PREFECT_API_URL", prefect_api)
-    with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
+    # the session's server stops before this process does: no log lines left to send it then
+    updates = {PREFECT_API_URL: prefect_api, PREFECT_LOGGING_TO_API_ENABLED: False}
+    with temporary_settings(updates=updates):
         yield
 
 
