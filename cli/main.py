@@ -1,7 +1,7 @@
 """The `claimtrack` command line.
 
-Only `ingest`, `demo`, `rematch` and `sources run` run a Prefect flow; the other commands never
-import Prefect, so they answer in well under a second.
+Only `ingest`, `demo`, `rematch` and `sources run` run a Prefect flow, and `serve` serves them;
+the other commands never import Prefect, so they answer in well under a second.
 """
 
 from __future__ import annotations
