@@ -650,15 +650,11 @@ def _cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
 def _stored_settings(settings: Settings) -> dict[str, dict[str, Any]]:
     """Settings stored in the database, when it can be reached without starting a server."""
     from tasks.review.tuning import stored
-    from tasks.storage.database import connect
+    from tasks.storage.database import connect, running_database_url
 
-    if settings.database_url:
-        url = settings.database_url
-    else:
-        state = embedded_server.read_state(settings.postgres_dir)
-        if not state.running:
-            return {}
-        url = state.uri(settings.database_name)
+    url = running_database_url(settings)
+    if url is None:
+        return {}
     try:
         with connect(url, migrate=False) as conn:  # only reads: never migrates
             return {row["name"]: row for row in stored(conn)}

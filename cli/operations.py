@@ -12,7 +12,7 @@ from cli.terminal import EXIT_FAILURES
 from schemas.settings import Settings
 from tasks.errors import InputError
 from tasks.operations import backup, doctor
-from tasks.storage.database import connect, open_database, resolve_database_url
+from tasks.storage.database import apply_migrations, connect, resolve_database_url
 
 
 def add_doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,8 +58,6 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 def db_maintenance(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "migrate":
         with connect(resolve_database_url(settings), migrate=False) as conn:
-            from tasks.storage.database import apply_migrations
-
             applied = apply_migrations(conn)
         print(f"applied {len(applied)} migrations" + (f": {', '.join(applied)}" if applied else ""))
         return 0
@@ -79,7 +77,7 @@ def db_maintenance(args: argparse.Namespace, settings: Settings) -> int:
             print("nothing restored")
             return EXIT_FAILURES
     backup.restore(url, path)
-    with open_database(settings):  # a backup from an older claimtrack is migrated at once
+    with connect(url):  # a backup from an older claimtrack is migrated at once
         pass
     print(f"restored the database from {path}")
     return 0

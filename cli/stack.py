@@ -109,12 +109,13 @@ def _print_status(found: list[stack.PartStatus]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    if not os.environ.get("PREFECT_API_URL") and stack.running_prefect_api(settings) is None:
+    prefect_defaults()  # PREFECT_API_URL, else the stack's server when it runs
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
         raise ConfigurationError(
             "serving schedules needs a long-running Prefect server: run `claimtrack up` (it "
             "starts one and this scheduler), or set PREFECT_API_URL to a server's API"
         )
-    api = prefect_defaults()
     from flows.deployments import DEPLOYMENTS, runner_deployments
 
     known = {d.name for d in DEPLOYMENTS}

@@ -154,28 +154,27 @@ def ingest_sources_flow(
     CLAIMTRACK_PARALLEL_SOURCES above 1, lanes on CLAIMTRACK_TASK_RUNNER fetch them side by
     side."""
     settings = get_settings()
-    with open_database(settings) as conn:
-        started = store.database_now(conn)
     lanes = settings.parallel_sources
-    if lanes <= 1:
-        reports = ingest_lane_task.fn(1, names, all_sources, show_progress, started)
-    else:
-        with task_runner_for(settings, lanes) as runner:
-            futures = [
-                runner.submit(
-                    ingest_lane_task,
-                    {
-                        "lane": lane,
-                        "names": names,
-                        "all_sources": all_sources,
-                        "show_progress": show_progress,
-                        "checked_before": started,
-                    },
-                )
-                for lane in range(1, lanes + 1)
-            ]
-            reports = [report for future in futures for report in future.result()]
-    with open_database(settings) as conn:
+    with open_database(settings) as conn:  # each lane claims and ingests on its own connection
+        started = store.database_now(conn)
+        if lanes <= 1:
+            reports = ingest_lane_task.fn(1, names, all_sources, show_progress, started)
+        else:
+            with task_runner_for(settings, lanes) as runner:
+                futures = [
+                    runner.submit(
+                        ingest_lane_task,
+                        {
+                            "lane": lane,
+                            "names": names,
+                            "all_sources": all_sources,
+                            "show_progress": show_progress,
+                            "checked_before": started,
+                        },
+                    )
+                    for lane in range(1, lanes + 1)
+                ]
+                reports = [report for future in futures for report in future.result()]
         for report in reports:
             publish_run(conn, report)
         if names:

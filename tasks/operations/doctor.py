@@ -9,15 +9,19 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
-import psycopg
 
 from schemas.settings import Settings
+from tasks.errors import ClaimtrackError
 from tasks.operations import stack
-from tasks.storage import embedded_server
-from tasks.storage.database import migration_files
+from tasks.storage.database import (
+    Connection,
+    applied_versions,
+    connect,
+    migration_files,
+    running_database_url,
+)
 
 MIN_SERVER_VERSION = 150000
 MIN_FREE_BYTES = 1 << 30
@@ -73,16 +77,8 @@ def _settings(settings: Settings) -> list[Finding]:
     return found
 
 
-def database_url(settings: Settings) -> str | None:
-    """The database's URL without starting anything; None when the embedded server is down."""
-    if settings.database_url:
-        return settings.database_url
-    state = embedded_server.read_state(settings.postgres_dir)
-    return state.uri(settings.database_name) if state.running else None
-
-
-def _connect(settings: Settings) -> psycopg.Connection[Any] | Finding:
-    url = database_url(settings)
+def _connect(settings: Settings) -> Connection | Finding:
+    url = running_database_url(settings)
     if url is None:
         return Finding(
             "database",
@@ -91,9 +87,9 @@ def _connect(settings: Settings) -> psycopg.Connection[Any] | Finding:
             "start it: `claimtrack db start` (or the whole stack: `claimtrack up`)",
         )
     try:
-        return psycopg.connect(url, connect_timeout=5, autocommit=True)
-    except psycopg.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return connect(url, migrate=False)  # only looks: never migrates
+    except ClaimtrackError as exc:
+        first = str(exc).strip().splitlines()[0].removeprefix("database unavailable: ")
         fix = (
             "check DATABASE_URL (host, port, user, password) and that the server runs"
             if settings.database_url
@@ -108,10 +104,9 @@ def _database(settings: Settings) -> list[Finding]:
         return [conn]
     with conn:
         version = conn.info.server_version
-        available = {
-            row[0] for row in conn.execute("SELECT name FROM pg_available_extensions").fetchall()
-        }
-        installed = {row[0] for row in conn.execute("SELECT extname FROM pg_extension")}
+        # installed extensions are listed too: their control files are on the server
+        rows = conn.execute("SELECT name FROM pg_available_extensions").fetchall()
+        available = {row["name"] for row in rows}
     major = f"{version // 10000}.{version % 10000}"
     found = [Finding("database", "ok", f"reachable, PostgreSQL {major}")]
     if version < MIN_SERVER_VERSION:
@@ -124,7 +119,7 @@ def _database(settings: Settings) -> list[Finding]:
             )
         )
     for extension in REQUIRED_EXTENSIONS:
-        if extension not in installed and extension not in available:
+        if extension not in available:
             found.append(
                 Finding(
                     "database",
@@ -133,7 +128,7 @@ def _database(settings: Settings) -> list[Finding]:
                     "install PostgreSQL's contrib modules on the server (postgresql-contrib)",
                 )
             )
-    if "vector" not in installed and "vector" not in available:
+    if "vector" not in available:
         found.append(
             Finding(
                 "database",
@@ -150,12 +145,7 @@ def _migrations(settings: Settings) -> list[Finding]:
     if isinstance(conn, Finding):
         return [Finding("migrations", "fail", "database unreachable", conn.fix)]
     with conn:
-        exists = conn.execute("SELECT to_regclass('schema_migrations')").fetchone()
-        applied = (
-            {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            if exists and exists[0]
-            else set()
-        )
+        applied = applied_versions(conn)
     shipped = {version for version, _, _ in migration_files()}
     pending = sorted(shipped - applied)
     newer = sorted(applied - shipped)

@@ -26,11 +26,13 @@ import psycopg
 
 from schemas.settings import Settings
 from tasks.errors import ConfigurationError, DatabaseUnavailable
+from tasks.fetching.credentials import mask_password
 from tasks.storage import embedded_server
-from tasks.storage.database import ensure_database, open_database, resolve_database_url
+from tasks.storage.database import connect, ensure_database, resolve_database_url
 
 PREFECT_DATABASE = "prefect"
 PARTS = ("postgres", "prefect-server", "scheduler", "web")
+PROCESSES = PARTS[1:]  # the parts `up` starts as processes of their own, in order
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 20.0
 
@@ -256,13 +258,13 @@ def up(settings: Settings, say: Say, *, parts: Sequence[str] = PARTS) -> list[Pa
     checked before the next starts. Idempotent: run again, it restarts only what died."""
     pids = read_pids(settings)
     database_url = resolve_database_url(settings)
-    with open_database(settings):  # migrated before anything reads it
+    with connect(database_url):  # migrated before anything reads it
         pass
-    say(f"postgres        ready: {_masked(database_url)}")
+    say(f"postgres        ready: {mask_password(database_url)}")
     env = child_environment(settings)
     commands = part_commands(settings)
     health = health_urls(settings)
-    for name in ("prefect-server", "scheduler", "web"):
+    for name in PROCESSES:
         if name not in parts:
             continue
         log = logs_dir(settings) / f"{name}.log"
@@ -311,12 +313,6 @@ def _log_text(path: Path, start: int = 0) -> str:
         return ""
 
 
-def _masked(url: str) -> str:
-    from tasks.fetching.credentials import mask_password
-
-    return mask_password(url)
-
-
 def _stop_process(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGTERM)
@@ -335,7 +331,7 @@ def _stop_process(pid: int) -> None:
 def down(settings: Settings, say: Say, *, keep_database: bool = False) -> None:
     """Stop every part `up` started, the web app first and PostgreSQL last."""
     pids = read_pids(settings)
-    for name in ("web", "scheduler", "prefect-server"):
+    for name in reversed(PROCESSES):
         pid = pids.pop(name, None)
         if alive(pid):
             assert pid is not None
@@ -362,7 +358,7 @@ def status(settings: Settings) -> list[PartStatus]:
         "scheduler": f"serves deployments to {prefect_api_url(settings)}",
         "web": web_url(settings),
     }
-    for name in ("prefect-server", "scheduler", "web"):
+    for name in PROCESSES:
         pid = pids.get(name)
         log = logs_dir(settings) / f"{name}.log"
         if not alive(pid):
@@ -380,10 +376,11 @@ def _postgres_status(settings: Settings) -> PartStatus:
         try:
             with psycopg.connect(settings.database_url, connect_timeout=5) as conn:
                 conn.execute("SELECT 1")
-            return PartStatus("postgres", "external", None, _masked(settings.database_url))
+            return PartStatus("postgres", "external", None, mask_password(settings.database_url))
         except psycopg.Error as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreachable"
-            return PartStatus("postgres", "unhealthy", None, _masked(settings.database_url), detail)
+            masked = mask_password(settings.database_url)
+            return PartStatus("postgres", "unhealthy", None, masked, detail)
     state = embedded_server.read_state(settings.postgres_dir)
     if not state.running:
         return PartStatus("postgres", "stopped", None, str(settings.postgres_dir))

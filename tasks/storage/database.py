@@ -55,6 +55,15 @@ def resolve_database_url(settings: Settings) -> str:
     return state.uri(settings.database_name)
 
 
+def running_database_url(settings: Settings) -> str | None:
+    """DATABASE_URL, or the embedded server's URL when it runs: never starts anything (for
+    commands that only look); None when the embedded server is stopped."""
+    if settings.database_url:
+        return settings.database_url
+    state = embedded_server.read_state(settings.postgres_dir)
+    return state.uri(settings.database_name) if state.running else None
+
+
 def ensure_database(admin_url: str, name: str) -> None:
     """Create database `name` on the server if it does not exist yet."""
     with wrap_exceptions(), psycopg.connect(admin_url, autocommit=True) as conn:

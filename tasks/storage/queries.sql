@@ -212,12 +212,6 @@ SELECT * FROM sources WHERE name = %(name)s;
 -- Forget a source (its articles and claims stay); returns it when it existed.
 DELETE FROM sources WHERE name = %(name)s RETURNING id;
 
--- due_sources --
--- Enabled sources whose next check is due, oldest first.
-SELECT * FROM sources
-WHERE enabled AND (next_due_at IS NULL OR next_due_at <= now())
-ORDER BY next_due_at NULLS FIRST, name;
-
 -- claim_source --
 -- Claim the next source this run may fetch, under a row lock that concurrent claimers skip: due
 -- (or any enabled one with every_source, or one of the named ones), not done by this run yet

@@ -409,11 +409,6 @@ def remove_source(conn: Connection, name: str) -> bool:
         return bool(_run(conn, "remove_source", {"name": name}))
 
 
-def due_sources(conn: Connection) -> list[Source]:
-    rows = _read(conn, "due_sources", {})
-    return [Source.from_row(row) for row in rows]
-
-
 MAX_BACKOFF_MINUTES = 24 * 60  # a source failing for days is still tried once a day
 
 
