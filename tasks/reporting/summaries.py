@@ -16,10 +16,11 @@ from tasks.storage.database import Connection, wrap_exceptions
 
 SUMMARIES_SQL = "reporting/summaries.sql"
 STEPS = ("keys_before", "delete_facts", "insert_facts", "keys_after",
-         "analyze_keys", "delete_families", "insert_families", "delete_speaker_days",
-         "insert_speaker_days", "delete_speakers", "insert_speakers", "delete_source_days",
-         "insert_source_days", "delete_sources", "insert_sources", "delete_days",
-         "insert_days")  # fmt: skip
+         "analyze_keys", "delete_families", "insert_families")  # fmt: skip
+# the per-day and all-time tables of speakers and of sources: one text each, composed per key
+KEYED_STEPS = ("delete_who_days", "insert_who_days", "delete_who_totals", "insert_who_totals")
+KEYS = ("speaker", "source")
+LAST_STEPS = ("delete_days", "insert_days")
 
 
 # More stale claims than this are rebuilt whole: after migration 0016 on a large database every
@@ -61,6 +62,11 @@ def refresh(conn: Connection, full: bool = False, wait: bool = True) -> Refresh:
         claims = int(_run(conn, "taken_count")[0]["n"])
         if claims:
             for step in STEPS:
+                _run(conn, step)
+            for key in KEYS:
+                for step in KEYED_STEPS:
+                    _run_keyed(conn, step, key)
+            for step in LAST_STEPS:
                 _run(conn, step)
         _run(conn, "drop_temp")
         for index in indexes:  # definitions read from the catalog above, not from input
@@ -107,3 +113,14 @@ def vacuum(conn: Connection) -> None:
 
 def _run(conn: Connection, name: str) -> list[dict[str, Any]]:
     return store.run_query(conn, name, {}, SUMMARIES_SQL)
+
+
+def _run_keyed(conn: Connection, name: str, key: str) -> None:
+    """A step of the speaker or source tables: `reporting.{key}_days` and `_totals`."""
+    text = sql.SQL(store.queries(SUMMARIES_SQL)[name]).format(
+        who=sql.Identifier(key),
+        days=sql.Identifier("reporting", f"{key}_days"),
+        totals=sql.Identifier("reporting", f"{key}_totals"),
+    )
+    with wrap_exceptions():
+        conn.execute(text)

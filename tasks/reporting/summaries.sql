@@ -105,67 +105,37 @@ LEFT JOIN reporting.family_verdicts fv ON fv.family_id = f.id
 WHERE f.id IN (SELECT family_id FROM refresh_keys)
 GROUP BY f.id, cc.text, cc.speaker, fv.verdict;
 
--- delete_speaker_days --
-DELETE FROM reporting.speaker_days d
-USING (SELECT DISTINCT speaker, said_on FROM refresh_keys) k
-WHERE d.speaker = k.speaker AND d.said_on = k.said_on;
+-- delete_who_days --
+-- The per-day rows the refresh recomputes. The four who_ queries serve the speaker tables and
+-- the source tables alike: summaries.py composes in the key column and the two table names.
+DELETE FROM {days} d
+USING (SELECT DISTINCT {who}, said_on FROM refresh_keys) k
+WHERE d.{who} = k.{who} AND d.said_on = k.said_on;
 
--- insert_speaker_days --
-INSERT INTO reporting.speaker_days (speaker, said_on, claims, repeats, repeats_rated_false,
-                                    families_started, last_said)
-SELECT o.speaker, o.said_on, count(*),
+-- insert_who_days --
+INSERT INTO {days} ({who}, said_on, claims, repeats, repeats_rated_false, families_started,
+                    last_said)
+SELECT o.{who}, o.said_on, count(*),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family),
        count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
                           AND reporting.rated_false(o.verdict)),
        count(*) FILTER (WHERE o.first_in_family), max(o.said_at)
 FROM reporting.claim_facts o
-JOIN (SELECT DISTINCT speaker, said_on FROM refresh_keys) k
-  ON k.speaker = o.speaker AND k.said_on = o.said_on
-GROUP BY o.speaker, o.said_on;
+JOIN (SELECT DISTINCT {who}, said_on FROM refresh_keys) k
+  ON k.{who} = o.{who} AND k.said_on = o.said_on
+GROUP BY o.{who}, o.said_on;
 
--- delete_speakers --
-DELETE FROM reporting.speaker_totals
-WHERE speaker IN (SELECT speaker FROM refresh_keys);
+-- delete_who_totals --
+DELETE FROM {totals}
+WHERE {who} IN (SELECT {who} FROM refresh_keys);
 
--- insert_speakers --
-INSERT INTO reporting.speaker_totals (speaker, claims, repeats, repeats_rated_false,
-                                      families_started, last_said)
-SELECT speaker, sum(claims), sum(repeats), sum(repeats_rated_false), sum(families_started),
+-- insert_who_totals --
+INSERT INTO {totals} ({who}, claims, repeats, repeats_rated_false, families_started, last_said)
+SELECT {who}, sum(claims), sum(repeats), sum(repeats_rated_false), sum(families_started),
        max(last_said)
-FROM reporting.speaker_days
-WHERE speaker IN (SELECT speaker FROM refresh_keys)
-GROUP BY speaker;
-
--- delete_source_days --
-DELETE FROM reporting.source_days d
-USING (SELECT DISTINCT source, said_on FROM refresh_keys) k
-WHERE d.source = k.source AND d.said_on = k.said_on;
-
--- insert_source_days --
-INSERT INTO reporting.source_days (source, said_on, claims, repeats, repeats_rated_false,
-                                   families_started, last_said)
-SELECT o.source, o.said_on, count(*),
-       count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family),
-       count(*) FILTER (WHERE o.family_id IS NOT NULL AND NOT o.first_in_family
-                          AND reporting.rated_false(o.verdict)),
-       count(*) FILTER (WHERE o.first_in_family), max(o.said_at)
-FROM reporting.claim_facts o
-JOIN (SELECT DISTINCT source, said_on FROM refresh_keys) k
-  ON k.source = o.source AND k.said_on = o.said_on
-GROUP BY o.source, o.said_on;
-
--- delete_sources --
-DELETE FROM reporting.source_totals
-WHERE source IN (SELECT source FROM refresh_keys);
-
--- insert_sources --
-INSERT INTO reporting.source_totals (source, claims, repeats, repeats_rated_false,
-                                     families_started, last_said)
-SELECT source, sum(claims), sum(repeats), sum(repeats_rated_false), sum(families_started),
-       max(last_said)
-FROM reporting.source_days
-WHERE source IN (SELECT source FROM refresh_keys)
-GROUP BY source;
+FROM {days}
+WHERE {who} IN (SELECT {who} FROM refresh_keys)
+GROUP BY {who};
 
 -- delete_days --
 DELETE FROM reporting.day_totals
