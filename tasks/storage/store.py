@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -35,7 +35,7 @@ FLAG_KINDS = ("repeat", "contradiction", "update")
 SHORTLIST_FACTOR = 4  # candidates ranked by shared terms before trigram similarity orders them
 
 
-@lru_cache(maxsize=4)
+@cache  # a fixed set of files (10): each is read and split once
 def queries(filename: str = QUERIES_SQL) -> dict[str, str]:
     """The named query blocks (`-- name --` headers) of one of our .sql files, loaded once."""
     text = (resources.files("tasks") / filename).read_text(encoding="utf-8")
