@@ -1,5 +1,9 @@
 """Article metadata from JSON-LD, meta tags and the visible page: title, author, dates,
-canonical URL, site name, language."""
+canonical URL, site name, language.
+
+BeautifulSoup reads the page's <head>; what the body adds (microdata <meta> tags, the headline,
+a <time>, a byline) is read from lxml's tree of the body, which the story is read from too.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from dateutil import parser as date_parser
+from lxml import etree
 
 from tasks.reading.markup import json_ld_blocks
 
@@ -89,14 +95,49 @@ def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
     """<meta> contents by property/name/itemprop (lower-cased), first one wins; one pass."""
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
-        content = tag.get("content")
-        if not isinstance(content, str) or not content.strip():
-            continue
-        for attribute in ("property", "name", "itemprop"):
-            key = tag.get(attribute)
-            if isinstance(key, str):
-                found.setdefault(key.lower(), content)
+        _add_meta(found, tag.get("content"), (tag.get(a) for a in _META_KEYS))
     return found
+
+
+_META_KEYS = ("property", "name", "itemprop")
+
+
+def _add_meta(found: dict[str, str], content: object, keys: Iterable[object]) -> None:
+    if not isinstance(content, str) or not content.strip():
+        return
+    for key in keys:
+        if isinstance(key, str):
+            found.setdefault(key.lower(), content)
+
+
+@dataclass(frozen=True)
+class PageHints:
+    """What the page outside its <head> says about the article, read before boilerplate goes."""
+
+    metas: dict[str, str]
+    heading: str | None
+    time: str | None
+    canonical: str | None
+    byline: str | None
+    language: str | None
+
+
+def page_hints(root: etree._Element, body: etree._Element) -> PageHints:
+    """The <html> element's language and, from the body, its <meta> tags (microdata), first
+    <h1>, first <time datetime>, a rel=canonical link and a visible byline."""
+    metas: dict[str, str] = {}
+    heading = time = canonical = None
+    for tag in body.iter("meta", "h1", "time", "link"):
+        attributes = tag.attrib
+        if tag.tag == "meta":
+            _add_meta(metas, attributes.get("content"), (attributes.get(a) for a in _META_KEYS))
+        elif tag.tag == "h1":
+            heading = heading or clean_text(" ".join(tag.itertext())) or None
+        elif tag.tag == "time":
+            time = time or attributes.get("datetime")
+        elif canonical is None and attributes.get("rel", "").lower() == "canonical":
+            canonical = attributes.get("href")
+    return PageHints(metas, heading, time, canonical, visible_byline(body), root.get("lang"))
 
 
 def _meta(metas: dict[str, str], *keys: str) -> str | None:
@@ -118,16 +159,21 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str, Any]:
-    metas = meta_tags(soup)
+def page_metadata(
+    head: BeautifulSoup, hints: PageHints, ld: dict[str, Any], url: str
+) -> dict[str, Any]:
+    metas = meta_tags(head)
+    for key, value in hints.metas.items():
+        metas.setdefault(key, value)
     title = _ld_name(ld.get("headline")) or _meta(metas, "og:title", "twitter:title")
     if not title:
-        heading = soup.find("h1") or soup.find("title")
-        title = clean_text(heading.get_text(" ")) if heading else None
+        title_tag = head.find("title")
+        title = hints.heading or (clean_text(title_tag.get_text(" ")) if title_tag else None)
     canonical = None
-    link = soup.find("link", rel="canonical")
+    link = head.find("link", rel="canonical")
     if isinstance(link, Tag) and isinstance(link.get("href"), str):
         canonical = str(link["href"]).strip()
+    canonical = canonical or (hints.canonical or "").strip()
     canonical = canonical or _meta(metas, "og:url") or _ld_url(ld)
     if canonical:
         canonical = urljoin(url, canonical)
@@ -147,17 +193,17 @@ def page_metadata(soup: BeautifulSoup, ld: dict[str, Any], url: str) -> dict[str
             "sailthru.date",
             "parsely-pub-date",
         )
-        or _time_datetime(soup)
+        or hints.time
     )
-    html_tag = soup.find("html")
-    language = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     return {
         "title": title or None,
         "canonical": canonical,
         "published": published,
-        "author": _ld_name(ld.get("author")) or _meta(metas, "author", "article:author", "byl"),
+        "author": _ld_name(ld.get("author"))
+        or _meta(metas, "author", "article:author", "byl")
+        or hints.byline,
         "site_name": _ld_name(ld.get("publisher")) or _meta(metas, "og:site_name"),
-        "language": (language if isinstance(language, str) else None) or _meta(metas, "og:locale"),
+        "language": hints.language or _meta(metas, "og:locale"),
         "modified": parse_date(
             _ld_text(ld.get("dateModified"))
             or _meta(
@@ -181,20 +227,22 @@ def _ld_url(ld: dict[str, Any]) -> str | None:
     return None
 
 
-def _time_datetime(soup: BeautifulSoup) -> str | None:
-    tag = soup.find("time", attrs={"datetime": True})
-    if isinstance(tag, Tag):
-        value = tag.get("datetime")
-        return value if isinstance(value, str) else None
+_BYLINE_BOXES = etree.XPath(
+    ".//*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline')"
+    " or contains(translate(@class, 'AUTHOR', 'author'), 'author')]"
+)
+
+
+def visible_byline(body: etree._Element) -> str | None:
+    """A "By First Last" line in an element whose class says byline or author, else the text
+    of a rel=author link."""
+    for tag in _BYLINE_BOXES(body):
+        if isinstance(tag, etree._Element):
+            match = _BYLINE.match(clean_text(" ".join(tag.itertext())))
+            if match:
+                return match.group(1)
+    for link in body.iter("a"):
+        if link.get("rel") == "author":
+            text = clean_text(" ".join(link.itertext()))
+            return text or None
     return None
-
-
-def visible_byline(soup: BeautifulSoup) -> str | None:
-    for tag in soup.find_all(class_=re.compile(r"byline|author", re.IGNORECASE)):
-        match = _BYLINE.match(clean_text(tag.get_text(" ")))
-        if match:
-            return match.group(1)
-    rel = soup.find("a", rel="author")
-    return (
-        clean_text(rel.get_text(" ")) if isinstance(rel, Tag) and rel.get_text().strip() else None
-    )

@@ -122,6 +122,39 @@ def test_arbitrary_html_never_crashes(html):
     assert all(isinstance(p, str) and p for p in article.paragraphs)
 
 
+STORY_PARAGRAPHS = (
+    "The harbour board approved a 12 million pound dredging plan on Tuesday evening.",
+    "Work on the northern channel is due to start in the spring of next year.",
+)
+
+
+def test_an_xhtml_page_that_declares_its_encoding_is_read():
+    body = "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS)
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Dredging</title></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    article = parse_html(html, "https://example.org/x")
+    assert article.paragraphs == STORY_PARAGRAPHS
+    assert article.title == "Dredging"
+
+
+def test_metadata_in_the_body_counts_and_the_head_comes_first():
+    body = "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS)
+    html = (
+        '<html><head><meta name="author" content="Head Writer"></head><body>'
+        "<h1></h1><h1>Dredging plan approved</h1><article itemscope>"
+        '<meta itemprop="datePublished" content="2024-03-05T10:00:00Z">'
+        '<meta name="author" content="Body Writer">'
+        f"{body}</article></body></html>"
+    )
+    article = parse_html(html, "https://example.org/x")
+    assert article.published_at == datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
+    assert article.author == "Head Writer"
+    assert article.title == "Dredging plan approved"  # the first headline with words
+
+
 def test_double_line_breaks_end_paragraphs():
     html = (
         "<html><body><nav>Home | News</nav><div class='text'>"
@@ -246,6 +279,6 @@ def test_a_story_split_into_one_box_per_paragraph_is_gathered():
     ],
 )
 def test_prompts_and_credits_are_told_from_news(line, kept):
-    from tasks.reading.parse import is_story_paragraph
+    from tasks.reading.paragraphs import is_story_paragraph
 
     assert is_story_paragraph(line) is kept
