@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
 from tasks.storage import store
@@ -97,16 +98,16 @@ def refresh_if_stale(conn: Connection) -> None:
 
 
 def vacuum(conn: Connection) -> None:
-    """After a rebuild every row has a dead twin; vacuum so that index scans stay short."""
+    """After a rebuild every row has a dead twin; vacuum so that index scans stay short. Inside
+    a caller's transaction (where VACUUM cannot run) the tables are only analysed."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        _run(conn, "analyze_summaries")
+        return
     previous = conn.autocommit
     with wrap_exceptions():
         conn.autocommit = True
         try:
-            conn.execute(
-                "VACUUM (ANALYZE) reporting.claim_facts, reporting.family_totals, "
-                "reporting.speaker_days, reporting.speaker_totals, reporting.source_days, "
-                "reporting.source_totals, reporting.day_totals, reporting.stale_claims"
-            )
+            _run(conn, "vacuum_summaries")
         finally:
             conn.autocommit = previous
 

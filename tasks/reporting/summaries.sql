@@ -148,3 +148,15 @@ SELECT o.said_on, o.claim_type, coalesce(o.verdict, 'unrated'), count(*),
 FROM reporting.claim_facts o
 WHERE o.said_on IN (SELECT said_on FROM refresh_keys)
 GROUP BY o.said_on, o.claim_type, coalesce(o.verdict, 'unrated');
+
+-- vacuum_summaries --
+-- after a rebuild every row has a dead twin (runs outside a transaction, in autocommit)
+VACUUM (ANALYZE) reporting.claim_facts, reporting.family_totals, reporting.speaker_days,
+    reporting.speaker_totals, reporting.source_days, reporting.source_totals,
+    reporting.day_totals, reporting.stale_claims;
+
+-- analyze_summaries --
+-- inside a caller's transaction, where VACUUM cannot run
+ANALYZE reporting.claim_facts, reporting.family_totals, reporting.speaker_days,
+    reporting.speaker_totals, reporting.source_days, reporting.source_totals,
+    reporting.day_totals, reporting.stale_claims;

@@ -159,6 +159,10 @@ def test_incremental_refreshes_end_where_a_full_rebuild_does(reported):
     assert rebuilt.claims == len(incremental["claim_facts"])
     assert summary_tables(conn) == incremental
     assert summaries.refresh(conn).claims == 0
+    with conn.transaction():  # inside a caller's transaction (a rolled-back bench run)
+        inside = summaries.refresh(conn, full=True)
+    assert inside.claims == rebuilt.claims
+    assert summary_tables(conn) == incremental
 
 
 def test_each_faster_variant_gives_the_rows_of_its_table(reported):
