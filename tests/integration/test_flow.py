@@ -168,3 +168,72 @@ def test_sources_run_in_parallel_lanes_on_the_task_runner(
             assert all(s.last_status == "ok" for s in store.list_sources(conn))
         if runner == "threads":  # (each process of the other runner loads every model)
             assert ingest_sources_flow() == []  # nothing is due any more
+
+
+def matches_by_text(db_url):
+    from tasks.storage.database import connect
+
+    with connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT c.text AS new, o.text AS old, m.kind FROM matches m "
+            "JOIN claims c ON c.id = m.claim_id JOIN claims o ON o.id = m.matched_claim_id "
+            "ORDER BY 1, 2"
+        ).fetchall()
+    return [(r["new"], r["old"], r["kind"]) for r in rows]
+
+
+def test_articles_analysed_side_by_side_are_flagged_as_one_by_one(
+    prefect_harness, env_database, pg_admin_url, template_url, monkeypatch, tmp_path
+):
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from flows.ingest import ingest_flow
+    from tests.integration.test_hostile_runs import story
+
+    sentences = [
+        "The council said the Kestrel Dale bridge will cost $400 million to build.",
+        "The Kestrel Dale bridge will cost $400 million to build, the council said on Monday.",
+        "Officials said the Kestrel Dale bridge will cost $400 million to build next year.",
+        "The council said the Kestrel Dale bridge will cost $650 million to build.",
+        "The Harlow Bay ferry carried 12,000 passengers in March, its operator said.",
+        "The Harlow Bay ferry carried 12,000 passengers in March, the operator reported.",
+    ]
+    targets = []
+    for n, sentence in enumerate(sentences):
+        path = tmp_path / f"story{n}.html"
+        path.write_bytes(story(sentence, title=f"Story {n}"))
+        targets.append(str(path))
+    one_by_one_db = f"claimtrack_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        template = psycopg.conninfo.conninfo_to_dict(template_url)["dbname"]
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(one_by_one_db), sql.Identifier(template)))  # fmt: skip
+    one_by_one_url = psycopg.conninfo.make_conninfo(pg_admin_url, dbname=one_by_one_db)
+    try:
+        monkeypatch.setenv("DATABASE_URL", one_by_one_url)
+        get_settings.cache_clear()
+        alone = ingest_flow(targets)
+        monkeypatch.setenv("DATABASE_URL", env_database)
+        monkeypatch.setenv("CLAIMTRACK_ANALYSIS_WORKERS", "2")
+        monkeypatch.setenv("CLAIMTRACK_TASK_RUNNER", "processes")
+        get_settings.cache_clear()
+        together = ingest_flow(targets)  # six articles in one chunk, analysed in two processes
+        assert [o.status for o in together.outcomes] == ["ingested"] * len(sentences)
+        flags = [o.flags_added for o in together.outcomes]
+        assert flags == [o.flags_added for o in alone.outcomes]
+        found = matches_by_text(env_database)
+        assert found == matches_by_text(one_by_one_url)
+        kinds = {(old, new): kind for new, old, kind in found}
+        assert kinds[(sentences[0], sentences[1])] == "repeat"  # found inside the batch
+        assert kinds[(sentences[4], sentences[5])] == "repeat"
+        # the third says it again: flagged once, against the closest member of the family
+        assert sum(1 for new, _, kind in found if new == sentences[2] and kind == "repeat") == 1
+        assert any(kind == "contradiction" for new, _, kind in found if new == sentences[3])
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(one_by_one_db)))  # fmt: skip
+        get_settings.cache_clear()
