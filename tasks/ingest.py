@@ -427,9 +427,13 @@ def match_claims(
     ):
         deadline.check(f"matching claims ({number} of {len(claims)})")
         repeated: list[tuple[float, int]] = []
-        families = store.families_of(conn, [candidate.id for candidate, _ in found])
-        for candidate, decision in best_decisions(found, settings.max_flags_per_claim, families):
-            match_id = store.insert_match(conn, claim.id, candidate.id, decision, METHOD)
+        # families only decide between two flags (one per family): most claims have fewer
+        flagged = [candidate.id for candidate, d in found if d.kind != "related"]
+        families = store.families_of(conn, flagged) if len(flagged) > 1 else {}
+        kept = best_decisions(found, settings.max_flags_per_claim, families)
+        match_ids = store.insert_matches(conn, claim.id, [(c.id, d) for c, d in kept], METHOD)
+        for candidate, decision in kept:
+            match_id = match_ids.get(candidate.id)
             if match_id is None:
                 continue
             if decision.kind != "related":

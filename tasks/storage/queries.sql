@@ -134,13 +134,17 @@ GROUP BY key
 ORDER BY key
 ON CONFLICT (term_key) DO UPDATE SET claim_count = claim_terms.claim_count + EXCLUDED.claim_count;
 
--- insert_match --
--- Record a match between a new claim and an earlier one; nothing when the pair is known.
+-- insert_matches --
+-- Record a claim's matches in one statement (parallel arrays, in order); a pair already known is
+-- skipped. The new rows' ids with the earlier claim each names.
 INSERT INTO matches (claim_id, matched_claim_id, kind, score, reason, details, method)
-VALUES (%(claim_id)s, %(matched_claim_id)s, %(kind)s, %(score)s, %(reason)s, %(details)s,
-        %(method)s)
+SELECT %(claim_id)s, m.matched_claim_id, m.kind, m.score, m.reason, m.details, %(method)s
+FROM unnest(%(matched_claim_ids)s::bigint[], %(kinds)s::text[], %(scores)s::real[],
+            %(reasons)s::text[], %(details)s::jsonb[]) WITH ORDINALITY
+         AS m (matched_claim_id, kind, score, reason, details, position)
+ORDER BY m.position
 ON CONFLICT ON CONSTRAINT matches_claim_pair_key DO NOTHING
-RETURNING id, kind;
+RETURNING id, matched_claim_id;
 
 -- list_claims --
 -- Every claim with its article, oldest first.

@@ -313,29 +313,39 @@ def claim_candidates(
     return found
 
 
-def insert_match(
-    conn: Connection, claim_id: int, matched_claim_id: int, decision: MatchDecision, method: str
-) -> int | None:
-    """Record a match; its id, or None when this pair was already recorded."""
+def insert_matches(
+    conn: Connection,
+    claim_id: int,
+    decisions: Sequence[tuple[int, MatchDecision]],
+    method: str,
+) -> dict[int, int]:
+    """Record a claim's matches (earlier claim id, decision) in one round trip; the new match
+    ids by earlier claim id (pairs already recorded are absent)."""
+    if not decisions:
+        return {}
     rows = _run(
         conn,
-        "insert_match",
+        "insert_matches",
         {
             "claim_id": claim_id,
-            "matched_claim_id": matched_claim_id,
-            "kind": decision.kind,
-            "score": round(decision.score, 4),
-            "reason": decision.reason,
-            "details": Jsonb(
-                {
-                    "matched_parts": list(decision.matched_parts),
-                    "differing_parts": list(decision.differing_parts),
-                }
-            ),
+            "matched_claim_ids": [matched for matched, _ in decisions],
+            "kinds": [d.kind for _, d in decisions],
+            "scores": [round(d.score, 4) for _, d in decisions],
+            "reasons": [d.reason for _, d in decisions],
+            "details": [_match_details(d) for _, d in decisions],
             "method": method,
         },
     )
-    return int(rows[0]["id"]) if rows else None
+    return {int(row["matched_claim_id"]): int(row["id"]) for row in rows}
+
+
+def _match_details(decision: MatchDecision) -> Jsonb:
+    return Jsonb(
+        {
+            "matched_parts": list(decision.matched_parts),
+            "differing_parts": list(decision.differing_parts),
+        }
+    )
 
 
 def list_claims(conn: Connection, limit: int | None = None) -> list[ClaimListing]:
