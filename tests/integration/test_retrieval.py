@@ -54,7 +54,11 @@ def test_term_counts_follow_what_is_stored(conn, settings, tmp_path: Path):
     assert [f["kind"] for f in flags] == ["contradiction"]
 
 
-def test_bench_matching_runs_on_the_bundled_stories(db_url):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bench_matching_runs_on_the_bundled_stories(db_url, workers, request):
+    env = {"DATABASE_URL": db_url}
+    if workers > 1:  # the analysis tasks report to the tests' Prefect server
+        env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
     result = claimtrack(
         "bench",
         "matching",
@@ -64,10 +68,13 @@ def test_bench_matching_runs_on_the_bundled_stories(db_url):
         "6",
         "--scan-sample",
         "2",
-        env={"DATABASE_URL": db_url},
+        "--analysis-workers",
+        str(workers),
+        env=env,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    assert f"with {workers} analysis worker(s)" in result.stdout
     found = figures(result.stdout.strip().splitlines()[-1])
     assert list(found) == [
         "claims",
