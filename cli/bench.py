@@ -189,7 +189,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"ingest: {ingest.articles} articles at {ingest.per_s:.1f} articles/s with "
         f"{settings.analysis_workers} analysis worker(s): per article {ingest.analysis_ms:.0f} ms "
-        f"reading and extracting claims, {ingest.store_ms:.0f} ms storing and matching"
+        f"waiting for reading and claim extraction, {ingest.store_ms:.0f} ms storing and "
+        "matching"
     )
     print(result.figures())
     return 0

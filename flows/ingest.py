@@ -30,7 +30,9 @@ from tasks.fetching.fetch import Fetcher
 from tasks.ingest import (
     AnalyseAll,
     AnalysedArticle,
+    AnalysedChunk,
     analyse_in_process,
+    analyse_later,
     claim_and_ingest,
     ingest_source,
     ingest_targets,
@@ -122,16 +124,17 @@ def analyse_task(
 
 def analyse_on(runner: TaskRunner[Any], workers: int) -> AnalyseAll:
     """Analyse a chunk of documents as `workers` tasks on the runner (one share each, so that a
-    task's overhead is paid per share, not per article), in the documents' order."""
+    task's overhead is paid per share, not per article); the results come in the documents'
+    order."""
 
     def analyse_all(
         documents: Sequence[FetchedDocument],
         settings: Settings,
         source: str | None,
         published: datetime | None,
-    ) -> list[AnalysedArticle | ClaimtrackError]:
+    ) -> AnalysedChunk:
         if len(documents) <= 1:
-            return analyse_in_process(documents, settings, source, published)
+            return analyse_later(documents, settings, source, published)
         shares = [list(documents[k::workers]) for k in range(min(workers, len(documents)))]
         futures = [
             runner.submit(
@@ -145,8 +148,12 @@ def analyse_on(runner: TaskRunner[Any], workers: int) -> AnalyseAll:
             )
             for share in shares
         ]
-        results = [future.result() for future in futures]
-        return [results[i % len(shares)][i // len(shares)] for i in range(len(documents))]
+
+        def results() -> list[AnalysedArticle | ClaimtrackError]:
+            done = [future.result() for future in futures]
+            return [done[i % len(shares)][i // len(shares)] for i in range(len(documents))]
+
+        return results
 
     return analyse_all
 

@@ -115,30 +115,44 @@ def ingest_targets(
     process by default or side by side on a task runner (flows/ingest.py), and then stored and
     matched one after another in target order: a claim of the third article finds the second's,
     as if they had come one by one."""
-    analyse_all = analyse_all or analyse_in_process
+    # a caller's analyser runs beside this process: fetch and start the next chunk first
+    ahead = analyse_all is not None
+    analyse_all = analyse_all or analyse_later
     if source is not None:
         check_source_name(source)
     targets = [credentials.remember(t) for t in targets]
     settings = with_stored(conn, settings)  # thresholds learned from reviewers, if any
     run_id = store.start_run(conn, source, len(targets), source_id)
     outcomes: list[TargetOutcome] = []
+
+    def store_chunk(chunk: Sequence[str], fetched: list[Fetched], analysed: AnalysedChunk) -> None:
+        documents = _documents(fetched)
+        analyses = iter(analysed())
+        for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
+            analysis = next(analyses) if any(result is d for d in documents) else None
+            outcome = _process(conn, target, result, analysis, settings, source, source_id, run_id)
+            store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+
     try:
+        # on a task runner, one chunk is analysed in other processes while the one before it is
+        # stored and matched; in this process, each chunk is stored before the next is fetched
+        waiting: tuple[Sequence[str], list[Fetched], AnalysedChunk] | None = None
         for chunk in _chunks(targets, max(1, settings.fetch_concurrency * 2)):
             validators = store.get_validators(conn, [t for t in chunk if is_url(t)])
             fetched = fetch_all(fetch, chunk, validators, settings.fetch_concurrency)
-            documents = [
-                r for r, _ in fetched if isinstance(r, FetchedDocument) and not r.not_modified
-            ]
-            analyses = iter(analyse_all(documents, settings, source, published))
-            for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
-                analysis = next(analyses) if any(result is d for d in documents) else None
-                outcome = _process(
-                    conn, target, result, analysis, settings, source, source_id, run_id
-                )
-                store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
-                outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
+            started = analyse_all(_documents(fetched), settings, source, published)
+            if waiting is not None:
+                store_chunk(*waiting)
+                waiting = None
+            if ahead:
+                waiting = (chunk, fetched, started)
+            else:
+                store_chunk(chunk, fetched, started)
+        if waiting is not None:
+            store_chunk(*waiting)
     except BaseException as exc:
         _close_failed_run(conn, run_id, outcomes, exc)
         raise
@@ -167,10 +181,16 @@ def unexpected(target: str, exc: BaseException) -> ClaimtrackError:
     )
 
 
+AnalysedChunk = Callable[[], "list[AnalysedArticle | ClaimtrackError]"]
+# starts the analysis of a chunk of documents; the function it returns waits for the results
 AnalyseAll = Callable[
-    [Sequence[FetchedDocument], Settings, str | None, datetime | None],
-    "list[AnalysedArticle | ClaimtrackError]",
+    [Sequence[FetchedDocument], Settings, str | None, datetime | None], AnalysedChunk
 ]
+
+
+def _documents(fetched: Sequence[Fetched]) -> list[FetchedDocument]:
+    """The fetched documents to analyse: not the errors, nor what did not change."""
+    return [r for r, _ in fetched if isinstance(r, FetchedDocument) and not r.not_modified]
 
 
 def analyse_or_error(
@@ -193,6 +213,16 @@ def analyse_in_process(
     published: datetime | None,
 ) -> list[AnalysedArticle | ClaimtrackError]:
     return [analyse_or_error(d, settings, source, published) for d in documents]
+
+
+def analyse_later(
+    documents: Sequence[FetchedDocument],
+    settings: Settings,
+    source: str | None,
+    published: datetime | None,
+) -> AnalysedChunk:
+    """In this process, when the results are asked for (nothing runs beside the storing)."""
+    return lambda: analyse_in_process(documents, settings, source, published)
 
 
 def _process(

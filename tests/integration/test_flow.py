@@ -219,8 +219,10 @@ def test_articles_analysed_side_by_side_are_flagged_as_one_by_one(
         monkeypatch.setenv("DATABASE_URL", env_database)
         monkeypatch.setenv("CLAIMTRACK_ANALYSIS_WORKERS", "2")
         monkeypatch.setenv("CLAIMTRACK_TASK_RUNNER", "processes")
+        monkeypatch.setenv("CLAIMTRACK_FETCH_CONCURRENCY", "1")  # chunks of two articles
         get_settings.cache_clear()
-        together = ingest_flow(targets)  # six articles in one chunk, analysed in two processes
+        # each chunk analysed in two processes while the chunk before it is stored
+        together = ingest_flow(targets)
         assert [o.status for o in together.outcomes] == ["ingested"] * len(sentences)
         flags = [o.flags_added for o in together.outcomes]
         assert flags == [o.flags_added for o in alone.outcomes]
