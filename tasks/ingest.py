@@ -536,22 +536,22 @@ def find_matches(
         published_at=published_at,
         window_days=window_days,
     )
+    by_meaning: dict[int, list[tuple[StoredClaim, float]]] = {}
+    if semantic is not None:
+        by_meaning = store.nearest_claims_of(
+            conn,
+            [(c, semantic.vectors[c.id]) for c in matchable if c.id in semantic.vectors],
+            semantic.model,
+            limit=settings.semantic_candidates,
+            published_at=published_at,
+            window_days=window_days,
+        )
     for claim in matchable:
         candidates = {found.id: found for found in by_terms.get(claim.id, [])}
         meaning: dict[int, float] = {}
-        vector = semantic.vectors.get(claim.id) if semantic else None
-        if semantic is not None and vector is not None:
-            for near, similarity in store.nearest_claims(
-                conn,
-                claim,
-                vector,
-                semantic.model,
-                limit=settings.semantic_candidates,
-                published_at=published_at,
-                window_days=window_days,
-            ):
-                candidates.setdefault(near.id, near)
-                meaning[near.id] = similarity
+        for near, similarity in by_meaning.get(claim.id, []):
+            candidates.setdefault(near.id, near)
+            meaning[near.id] = similarity
         if not candidates:
             continue
         ordered = list(candidates.values())

@@ -463,23 +463,31 @@ ON CONFLICT (claim_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDE
 SELECT set_config('hnsw.ef_search', %(ef_search)s, true);
 
 -- nearest_claims --
--- Earlier claims from other revisions whose embeddings (by the same model) are nearest to this
--- one, within the time window when both dates are known; with their cosine similarity.
-SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity, c.frame,
-       c.created_at, c.published_at, 1 - (e.embedding <=> %(embedding)s::vector) AS similarity
-FROM claim_embeddings e
-JOIN claims c ON c.id = e.claim_id
-WHERE e.model = %(model)s
-  AND c.id < %(claim_id)s
-  AND c.revision_id <> %(revision_id)s
-  AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
-       OR c.published_at IS NULL
-       OR c.published_at BETWEEN %(published_at)s::timestamptz
-                                 - make_interval(days => %(window_days)s::integer)
-                             AND %(published_at)s::timestamptz
-                                 + make_interval(days => %(window_days)s::integer))
-ORDER BY e.embedding <=> %(embedding)s::vector
-LIMIT %(limit)s;
+-- For several claims (an article's) in one round trip: the earlier claims from other revisions
+-- whose embeddings (by the same model) are nearest to each one's (pgvector's text form), within
+-- the time window when both dates are known; with their cosine similarity, nearest first.
+SELECT wanted.claim_id AS nearest_to, near.*
+FROM unnest(%(claim_ids)s::bigint[], %(revision_ids)s::bigint[], %(embeddings)s::text[])
+         AS wanted (claim_id, revision_id, embedding)
+CROSS JOIN LATERAL (
+    SELECT c.id, c.article_id, c.revision_id, c.text, c.speaker, c.quantities, c.polarity,
+           c.frame, c.created_at, c.published_at,
+           1 - (e.embedding <=> wanted.embedding::vector) AS similarity
+    FROM claim_embeddings e
+    JOIN claims c ON c.id = e.claim_id
+    WHERE e.model = %(model)s
+      AND c.id < wanted.claim_id
+      AND c.revision_id <> wanted.revision_id
+      AND (%(window_days)s::integer IS NULL OR %(published_at)s::timestamptz IS NULL
+           OR c.published_at IS NULL
+           OR c.published_at BETWEEN %(published_at)s::timestamptz
+                                     - make_interval(days => %(window_days)s::integer)
+                                 AND %(published_at)s::timestamptz
+                                     + make_interval(days => %(window_days)s::integer))
+    ORDER BY e.embedding <=> wanted.embedding::vector
+    LIMIT %(limit)s
+) near
+ORDER BY wanted.claim_id, near.similarity DESC;
 
 -- claims_without_embedding --
 -- Claims with no embedding by this model yet, after a given id, oldest first (for the backfill).

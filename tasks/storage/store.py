@@ -685,22 +685,48 @@ def nearest_claims(
     window_days: int | None = None,
 ) -> list[tuple[StoredClaim, float]]:
     """Earlier claims from other revisions nearest in meaning, with their cosine similarity."""
+    found = nearest_claims_of(
+        conn,
+        [(claim, vector)],
+        model,
+        limit=limit,
+        published_at=published_at,
+        window_days=window_days,
+    )
+    return found[claim.id]
+
+
+def nearest_claims_of(
+    conn: Connection,
+    wanted: Sequence[tuple[StoredClaim, Sequence[float]]],
+    model: str,
+    *,
+    limit: int,
+    published_at: datetime | None = None,
+    window_days: int | None = None,
+) -> dict[int, list[tuple[StoredClaim, float]]]:
+    """nearest_claims for several claims (an article's) in one round trip, by claim id."""
+    if not wanted:
+        return {}
     if limit > HNSW_DEFAULT_EF_SEARCH:
         _run(conn, "widen_vector_search", {"ef_search": str(limit)})
     rows = _run(
         conn,
         "nearest_claims",
         {
-            "embedding": vector_text(vector),
+            "claim_ids": [claim.id for claim, _ in wanted],
+            "revision_ids": [claim.revision_id for claim, _ in wanted],
+            "embeddings": [vector_text(vector) for _, vector in wanted],
             "model": model,
-            "claim_id": claim.id,
-            "revision_id": claim.revision_id,
             "published_at": published_at,
             "window_days": window_days,
             "limit": limit,
         },
     )
-    return [(StoredClaim.from_row(row), float(row["similarity"])) for row in rows]
+    found: dict[int, list[tuple[StoredClaim, float]]] = {claim.id: [] for claim, _ in wanted}
+    for row in rows:
+        found[row.pop("nearest_to")].append((StoredClaim.from_row(row), float(row["similarity"])))
+    return found
 
 
 def claims_without_embedding(
