@@ -159,10 +159,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     pages = evaluation.load_pages(args.data_dir)
     print(f"{len(pages)} pages from {args.data_dir}", file=sys.stderr)
-    results = [evaluation.run_extractor("ours", evaluation.ours, pages, args.repeats)]
+    extractors: dict[str, evaluation.Extractor] = {"ours": evaluation.ours}
     if not args.no_peer:
-        peer = evaluation.trafilatura_extractor()
-        results.append(evaluation.run_extractor("trafilatura", peer, pages, args.repeats))
+        extractors["trafilatura"] = evaluation.trafilatura_extractor()
+    results = evaluation.run_extractors(extractors, pages, args.repeats)
     for r in results:
         print(
             f"{r.name:<12} precision={r.precision:.3f} recall={r.recall:.3f} f1={r.f1:.3f} "

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -227,17 +228,20 @@ def _ld_url(ld: dict[str, Any]) -> str | None:
     return None
 
 
-_BYLINE_BOXES = etree.XPath(
-    ".//*[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'author')]"
-)
+_BYLINE_CLASS = re.compile(r"byline|author", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _is_byline_class(classes: str) -> bool:
+    """Pages repeat a few hundred class names: each is searched once."""
+    return _BYLINE_CLASS.search(classes) is not None
 
 
 def visible_byline(body: etree._Element) -> str | None:
     """A "By First Last" line in an element whose class says byline or author, else the text
     of a rel=author link."""
-    for tag in _BYLINE_BOXES(body):
-        if isinstance(tag, etree._Element):
+    for tag in body.iterfind(".//*[@class]"):
+        if _is_byline_class(tag.get("class", "")):
             match = _BYLINE.match(clean_text(" ".join(tag.itertext())))
             if match:
                 return match.group(1)

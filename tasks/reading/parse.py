@@ -8,6 +8,7 @@ share bars, newsletter prompts, "read more" and related-headline lines are dropp
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -142,7 +143,7 @@ def _html_tree(markup: str, url: str) -> etree._Element:
     if declaration:
         markup = markup[declaration.end() :]
     try:
-        root = etree.fromstring(markup, _PARSER)
+        root = etree.fromstring(markup, _parser())
     except (etree.LxmlError, ValueError) as exc:  # lxml refuses some pathological input
         raise ParseError(f"{url}: cannot parse HTML ({exc})") from exc
     if root is None:
@@ -150,7 +151,14 @@ def _html_tree(markup: str, url: str) -> etree._Element:
     return root
 
 
-_PARSER = etree.HTMLParser()  # shared by threads, as lxml.html shares its own
+_PARSERS = threading.local()  # lxml asks for a parser per thread (ingestion lanes are threads)
+
+
+def _parser() -> etree.HTMLParser:
+    parser: etree.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.HTMLParser()
+    return parser
 
 
 MAX_URL_CHARS = 2000  # a longer canonical URL is ignored (PostgreSQL indexes ~2.7 KB at most)
