@@ -429,6 +429,8 @@ def ingest_speed(
         analyse_all: AnalyseAll = analyse_later
         workers = settings.analysis_workers
         if workers > 1:
+            # the analysis tasks run outside a flow run here: their logs stay on the console
+            os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
             from flows.ingest import analyse_on
             from flows.runners import analysis_runner_for
 
