@@ -15,6 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import chain
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from schemas.records import (
@@ -126,10 +127,9 @@ def ingest_targets(
     outcomes: list[TargetOutcome] = []
 
     def store_chunk(chunk: Sequence[str], fetched: list[Fetched], analysed: AnalysedChunk) -> None:
-        documents = _documents(fetched)
-        analyses = iter(analysed())
+        analyses = iter(analysed())  # one for each result _documents kept, in order
         for target, (result, duration_ms) in zip(chunk, fetched, strict=True):
-            analysis = next(analyses) if any(result is d for d in documents) else None
+            analysis = next(analyses) if _to_analyse(result) else None
             outcome = _process(conn, target, result, analysis, settings, source, source_id, run_id)
             store.log_fetch(conn, run_id, outcome, duration_ms=duration_ms, source_id=source_id)
             outcomes.append(outcome)
@@ -188,9 +188,13 @@ AnalyseAll = Callable[
 ]
 
 
+def _to_analyse(result: FetchedDocument | ClaimtrackError) -> TypeGuard[FetchedDocument]:
+    """A fetched document to analyse: not an error, nor a page that did not change."""
+    return isinstance(result, FetchedDocument) and not result.not_modified
+
+
 def _documents(fetched: Sequence[Fetched]) -> list[FetchedDocument]:
-    """The fetched documents to analyse: not the errors, nor what did not change."""
-    return [r for r, _ in fetched if isinstance(r, FetchedDocument) and not r.not_modified]
+    return [r for r, _ in fetched if _to_analyse(r)]
 
 
 def analyse_or_error(
@@ -283,25 +287,6 @@ def publication_name(source: str | None, site_name: str | None, url: str) -> str
     return source or site_name or (host.removeprefix("www.") if host else None)
 
 
-def ingest_document(
-    conn: Connection,
-    document: FetchedDocument,
-    *,
-    settings: Settings,
-    source: str | None,
-    published: datetime | None,
-    run_id: int | None,
-    source_id: int | None = None,
-) -> TargetOutcome:
-    """Parse, extract, store and match one document in one transaction, within the time
-    budget; at most max_claims_per_article claims (the most check-worthy) are kept. Storing and
-    matching hold the matching lock, so concurrent runs see each other's claims."""
-    analysed = analyse_document(document, settings=settings, source=source, published=published)
-    return store_analysed(
-        conn, analysed, settings=settings, source=source, run_id=run_id, source_id=source_id
-    )
-
-
 @dataclass(frozen=True)
 class AnalysedArticle:
     """An article read and its claims drafted: the work that needs no database, and so can run
@@ -322,7 +307,8 @@ def analyse_document(
     source: str | None,
     published: datetime | None,
 ) -> AnalysedArticle:
-    """Read the document and draft its claims (see analyse_article)."""
+    """Read the document and draft its claims (see analyse_article), within the time budget,
+    which store_analysed goes on counting."""
     deadline = Deadline(settings.target_time_budget_s, document.target)
     article = parse_document(document)
     return analyse_article(
@@ -340,8 +326,8 @@ def analyse_article(
     published: datetime | None,
     deadline: Deadline = NO_DEADLINE,
 ) -> AnalysedArticle:
-    """Extract the claims of an article already read, keep the most check-worthy, and embed
-    them (semantic layer on)."""
+    """Extract the claims of an article already read, keep the most check-worthy (at most
+    max_claims_per_article), and embed them (semantic layer on)."""
     if published is not None:
         article = replace(article, published_at=published)
     publication = publication_name(source, article.site_name, article.identity_url)
@@ -371,7 +357,8 @@ def ingest_article(
     source_id: int | None = None,
     deadline: Deadline = NO_DEADLINE,
 ) -> TargetOutcome:
-    """Extract, store and match one article already read (see ingest_document)."""
+    """Extract, store and match one article already read (see analyse_article and
+    store_analysed)."""
     analysed = analyse_article(
         article, target, settings=settings, source=source, published=published, deadline=deadline
     )
@@ -390,7 +377,8 @@ def store_analysed(
     source_id: int | None = None,
 ) -> TargetOutcome:
     """Store an analysed article and its claims, and match them against every claim stored
-    before, in one transaction under the matching lock."""
+    before, in one transaction under the matching lock (so concurrent runs see each other's
+    claims)."""
     article, target, deadline = analysed.article, analysed.target, analysed.deadline
     dropped = analysed.found - len(analysed.drafts)
     embedder = embedder_for(settings)

@@ -119,13 +119,12 @@ class PageHints:
     heading: str | None
     time: str | None
     canonical: str | None
-    byline: str | None
     language: str | None
 
 
 def page_hints(root: etree._Element, body: etree._Element) -> PageHints:
     """The <html> element's language and, from the body, its <meta> tags (microdata), first
-    <h1>, first <time datetime>, a rel=canonical link and a visible byline."""
+    <h1>, first <time datetime> and a rel=canonical link."""
     metas: dict[str, str] = {}
     heading = time = canonical = None
     for tag in body.iter("meta", "h1", "time", "link"):
@@ -138,7 +137,7 @@ def page_hints(root: etree._Element, body: etree._Element) -> PageHints:
             time = time or attributes.get("datetime")
         elif canonical is None and attributes.get("rel", "").lower() == "canonical":
             canonical = attributes.get("href")
-    return PageHints(metas, heading, time, canonical, visible_byline(body), root.get("lang"))
+    return PageHints(metas, heading, time, canonical, root.get("lang"))
 
 
 def _meta(metas: dict[str, str], *keys: str) -> str | None:
@@ -200,9 +199,7 @@ def page_metadata(
         "title": title or None,
         "canonical": canonical,
         "published": published,
-        "author": _ld_name(ld.get("author"))
-        or _meta(metas, "author", "article:author", "byl")
-        or hints.byline,
+        "author": _ld_name(ld.get("author")) or _meta(metas, "author", "article:author", "byl"),
         "site_name": _ld_name(ld.get("publisher")) or _meta(metas, "og:site_name"),
         "language": hints.language or _meta(metas, "og:locale"),
         "modified": parse_date(

@@ -26,6 +26,7 @@ from tasks.reading.metadata import (
     ld_types,
     page_hints,
     page_metadata,
+    visible_byline,
 )
 from tasks.reading.paragraphs import is_story_paragraph
 from tasks.reading.story import find_story
@@ -97,6 +98,7 @@ def parse_html(html: str, url: str) -> ArticleText:
     head_soup = BeautifulSoup(_metadata_markup(head), "lxml", multi_valued_attributes=None)
     article_ld = next((i for i in ld_items if ld_types(i) & NEWS_TYPES), {})
     metadata = page_metadata(head_soup, page_hints(root, body), article_ld, url)
+    author = metadata["author"] or visible_byline(body)  # before boilerplate removal drops it
     paragraphs, story_source = find_story(body, article_ld)
     if not paragraphs:
         raise ParseError(f"{url}: no article text found in the page")
@@ -105,7 +107,7 @@ def parse_html(html: str, url: str) -> ArticleText:
         url=url,
         canonical_url=canonical if canonical and len(canonical) <= MAX_URL_CHARS else None,
         title=clip(metadata["title"], 500),
-        author=clip(metadata["author"], 300),
+        author=clip(author, 300),
         published_at=metadata["published"],
         site_name=clip(metadata["site_name"], 200),
         language=clip(metadata["language"], 35),

@@ -146,10 +146,11 @@ def start(
         if state.running:  # another process started it while we waited
             return state
         LAST_OPENED[:] = _check_parents(data_dir, allow_parent_chmod)
-        if sizing is not None and state.initialised:
+        new_folder = not state.initialised  # initdb comes with the first start
+        if sizing is not None and not new_folder:
             write_config(data_dir, sizing)
         state = _start_locked(data_dir)
-        if sizing is not None and write_config(data_dir, sizing):
+        if sizing is not None and new_folder and write_config(data_dir, sizing):
             log = str(data_dir / "log")  # where the wheel's start sends the server's output
             _pg_ctl(data_dir, ["-w", "-m", "fast", "-l", log, "restart"], "restart")
             state = read_state(data_dir)
