@@ -19,6 +19,7 @@ from tasks.fetching.fetch import Fetcher
 from tasks.ingest import ingest_source, ingest_targets
 from tasks.storage import store
 from tasks.storage.database import connect, ensure_database
+from tests.conftest import in_threads
 from tests.integration.test_sources import site_settings
 from tests.scriptedserver import Handler, fails_first, page, scripted_site
 
@@ -362,20 +363,12 @@ def test_two_processes_creating_the_database_at_once_both_succeed(pg_admin_url):
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     barrier = threading.Barrier(4)
-    errors = []
 
     def create() -> None:
         barrier.wait()
-        try:
-            ensure_database(pg_admin_url, name)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        ensure_database(pg_admin_url, name)
 
-    threads = [threading.Thread(target=create) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = in_threads(create, 4)
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     assert errors == []

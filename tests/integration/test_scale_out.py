@@ -13,6 +13,7 @@ from tasks.fetching.fetch import Fetcher
 from tasks.ingest import claim_and_ingest, ingest_source
 from tasks.storage import store
 from tasks.storage.database import connect
+from tests.conftest import in_threads
 from tests.integration.test_hostile_runs import feed, story, web_settings
 from tests.scriptedserver import page, scripted_site
 
@@ -135,29 +136,22 @@ def test_two_runs_at_once_over_overlapping_sources_store_everything_once(db_url,
                 add_feed(conn, f"feed{i}", site.url(f"/feed{i}.xml"))
             started = store.database_now(conn)
         barrier = threading.Barrier(2)
-        reports, errors = [], []
+        reports = []
 
         def run() -> None:
-            try:
-                with connect(db_url) as conn, Fetcher(settings, sleep=lambda _s: None) as fetch:
-                    barrier.wait()
-                    reports.extend(
-                        claim_and_ingest(
-                            conn,
-                            settings,
-                            lambda s: ingest_source(conn, fetch, s, settings),
-                            every_source=True,
-                            checked_before=started,
-                        )
+            with connect(db_url) as conn, Fetcher(settings, sleep=lambda _s: None) as fetch:
+                barrier.wait()
+                reports.extend(
+                    claim_and_ingest(
+                        conn,
+                        settings,
+                        lambda s: ingest_source(conn, fetch, s, settings),
+                        every_source=True,
+                        checked_before=started,
                     )
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
+                )
 
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = in_threads(run, 2)
         assert not errors
         assert len(reports) == 4  # each source once, over both runs
         assert all(site.hits[f"/feed{i}.xml"] == 1 for i in range(4))
